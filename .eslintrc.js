@@ -1,0 +1,14 @@
+// The gulp-era starter's lint (eslint-plugin-n8n-nodes-base). The stricter @n8n/node-cli lint refuses runtime
+// dependencies, which this self-hosted package uses on purpose (see ../README.md, "Runtime dependencies").
+module.exports = {
+	root: true,
+	env: { node: true, es2022: true },
+	parser: '@typescript-eslint/parser',
+	parserOptions: { project: ['./tsconfig.json'], sourceType: 'module', extraFileExtensions: ['.json'] },
+	ignorePatterns: ['.eslintrc.js', '**/*.js', '**/node_modules/**', '**/dist/**'],
+	overrides: [
+		{ files: ['package.json'], plugins: ['eslint-plugin-n8n-nodes-base'], extends: ['plugin:n8n-nodes-base/community'], rules: { 'n8n-nodes-base/community-package-json-name-still-default': 'off' } },
+		{ files: ['./credentials/**/*.ts'], plugins: ['eslint-plugin-n8n-nodes-base'], extends: ['plugin:n8n-nodes-base/credentials'], rules: { 'n8n-nodes-base/cred-class-field-documentation-url-missing': 'off', 'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off' } },
+		{ files: ['./nodes/**/*.ts'], plugins: ['eslint-plugin-n8n-nodes-base'], extends: ['plugin:n8n-nodes-base/nodes'], rules: { 'n8n-nodes-base/node-execute-block-missing-continue-on-fail': 'off', 'n8n-nodes-base/node-resource-description-filename-against-convention': 'off', 'n8n-nodes-base/node-param-fixed-collection-type-unsorted-items': 'off' } },
+	],
+};
