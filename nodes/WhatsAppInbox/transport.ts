@@ -1,0 +1,91 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+import type { Readable } from 'node:stream';
+
+import { DEFAULT_RETRY, withRetries } from '../../src/common/retry';
+import { describeGraphError, isRetryableGraphError, parseGraphError, type GraphError } from '../../src/whatsapp/graphErrors';
+
+export const CREDENTIAL_NAME = 'whatsAppCloudApi';
+// Some media hosts refuse requests without a user agent (reported by several Cloud API clients).
+const USER_AGENT = 'n8n-nodes-qonto-whatsapp';
+
+export interface GraphSettings {
+	apiRoot: string;
+	phoneNumberId: string;
+}
+
+export async function graphSettings(context: IExecuteFunctions): Promise<GraphSettings> {
+	const credentials = await context.getCredentials(CREDENTIAL_NAME);
+	const baseUrl = String(credentials.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, '');
+	const version = String(credentials.apiVersion || 'v24.0').replace(/^\/+|\/+$/g, '');
+	return { apiRoot: `${baseUrl}/${version}`, phoneNumberId: String(credentials.phoneNumberId) };
+}
+
+interface FullResponse<T> {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: T;
+}
+
+class GraphRequestError extends Error {
+	constructor(readonly graphError: GraphError) {
+		super(graphError.message);
+	}
+}
+
+function classify(error: unknown) {
+	if (error instanceof GraphRequestError) return { retry: isRetryableGraphError(error.graphError) };
+	return { retry: true }; // no HTTP answer at all: a network failure
+}
+
+async function send<T>(context: IExecuteFunctions, options: IHttpRequestOptions): Promise<FullResponse<T>> {
+	return (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_NAME, {
+		...options,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	})) as FullResponse<T>;
+}
+
+function toNodeApiError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof GraphRequestError) {
+		const graphError = error.graphError;
+		return new NodeApiError(context.getNode(), graphError as unknown as JsonObject, {
+			message: graphError.code !== null ? `WhatsApp error ${graphError.code}: ${graphError.message}` : graphError.message,
+			description: describeGraphError(graphError) || undefined,
+			httpCode: graphError.httpStatus !== null ? String(graphError.httpStatus) : undefined,
+			itemIndex,
+		});
+	}
+	return error as Error;
+}
+
+/** A JSON call to the Graph API, retried where Meta's code says a retry can help. */
+export async function graphRequest(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	method: IHttpRequestMethods,
+	path: string,
+	request: { body?: IDataObject; qs?: IDataObject } = {},
+): Promise<IDataObject> {
+	const { apiRoot } = await graphSettings(context);
+	try {
+		return await withRetries(
+			async () => {
+				const response = await send<IDataObject>(context, { method, url: `${apiRoot}${path}`, body: request.body, qs: request.qs, json: true });
+				if (response.statusCode >= 400) throw new GraphRequestError(parseGraphError(response.statusCode, response.body));
+				return response.body;
+			},
+			classify,
+			{ ...DEFAULT_RETRY, sleep },
+		);
+	} catch (error) {
+		throw toNodeApiError(context, error, itemIndex);
+	}
+}
+
+/** Streams a media download (the URL from the media metadata) with the credential's bearer token. */
+export async function openMediaStream(context: IExecuteFunctions, url: string): Promise<FullResponse<Readable>> {
+	return await send<Readable>(context, { method: 'GET', url, encoding: 'stream', headers: { 'User-Agent': USER_AGENT } });
+}
+
+export { toNodeApiError, GraphRequestError };
