@@ -1,0 +1,91 @@
+import { deflateSync } from 'node:zlib';
+import { checkInvoiceFile } from '../../../src/files';
+import { inspectPdf } from '../../../src/files/pdf';
+import { corpusFile } from './helpers';
+
+/** Same-length byte replacement, so that every offset in the PDF stays right. */
+function replaceSameLength(pdf: Buffer, from: string, to: string): Buffer {
+	expect(to.length).toBe(from.length);
+	const text = pdf.toString('latin1');
+	expect(text.includes(from)).toBe(true);
+	return Buffer.from(text.split(from).join(to), 'latin1');
+}
+
+describe('PDF checks', () => {
+	it('counts pages from the page tree in classic and object-stream PDFs', () => {
+		expect(inspectPdf(corpusFile('invoice-3pages.pdf'))).toMatchObject({ ok: true, version: '1.4', pageCount: 3, pageCountSource: 'page_tree', notes: [] });
+		// qpdf moved the catalog, page tree and pages into compressed object streams behind a cross-reference stream.
+		const objstm = corpusFile('invoice-3pages-objstm.pdf');
+		expect(objstm.toString('latin1')).not.toMatch(/\/Type\s*\/Page\b/);
+		expect(inspectPdf(objstm)).toMatchObject({ ok: true, version: '1.5', pageCount: 3, pageCountSource: 'page_tree', notes: [] });
+	});
+
+	it('falls back to counting page objects when the page tree cannot be reached, and says so', () => {
+		const pdf = replaceSameLength(corpusFile('invoice-3pages.pdf'), '/Root 1 0 R', '/Root 9 9 R');
+		const info = inspectPdf(pdf);
+		expect(info).toMatchObject({ ok: true, pageCount: 3, pageCountSource: 'page_objects' });
+		expect(info.ok && info.notes).toEqual(['page tree not readable: counted /Type /Page objects instead']);
+	});
+
+	it('accepts a PDF whose object streams cannot be read, with an unknown page count and a note', () => {
+		const text = corpusFile('invoice-3pages-objstm.pdf').toString('latin1');
+		// Damage the compressed data of every object stream (same length).
+		const damaged = text.replace(/(\/Type\s*\/ObjStm[^]*?stream\r?\n)([^]{16})/g, (_, head: string, data: string) => head + 'x'.repeat(data.length));
+		expect(damaged).not.toBe(text);
+		const info = inspectPdf(Buffer.from(damaged, 'latin1'));
+		expect(info).toMatchObject({ ok: true, pageCount: null, pageCountSource: 'unknown' });
+		expect(info.ok && info.notes.join(' ')).toMatch(/could not read \d+ object stream.*page count unknown/);
+	});
+
+	it('reads an object stream with an indirect /Length and notes a page tree that disagrees with the page objects', () => {
+		const bodies = ['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[3 0 R]/Count 2>>', '<</Type/Page/Parent 2 0 R>>'];
+		let offset = 0;
+		const pairs = bodies.map((body, i) => {
+			const pair = `${i + 1} ${offset}`;
+			offset += body.length + 1;
+			return pair;
+		});
+		const header = pairs.join(' ') + '\n';
+		const data = deflateSync(Buffer.from(header + bodies.join('\n'), 'latin1'));
+		const parts = [
+			'%PDF-1.5\n',
+			`4 0 obj\n<</Type/ObjStm/N 3/First ${header.length}/Filter/FlateDecode/Length 5 0 R>>\nstream\n`,
+			data.toString('latin1'),
+			'\nendstream\nendobj\n',
+			`5 0 obj\n${data.length}\nendobj\n`,
+			'6 0 obj\n<</Type/XRef/Root 1 0 R/Size 7>>\nstream\n\nendstream\nendobj\nstartxref\n0\n%%EOF\n',
+		];
+		const info = inspectPdf(Buffer.from(parts.join(''), 'latin1'));
+		expect(info).toMatchObject({ ok: true, pageCount: 2, pageCountSource: 'page_tree' });
+		expect(info.ok && info.notes).toContain('page tree says 2 pages, 1 page objects found');
+	});
+
+	it('rejects encrypted PDFs: /Encrypt in a trailer, or an encryption dictionary in a cross-reference stream PDF', () => {
+		expect(checkInvoiceFile(corpusFile('invoice-encrypted.pdf'))).toMatchObject({
+			reason: 'encrypted_pdf',
+			message: 'The PDF is protected by a password. Please send a copy without a password.',
+		});
+		const xrefStream = '%PDF-1.7\n1 0 obj\n<</Filter/Standard/V 5/R 6/O (a)/U (b)/P -4>>\nendobj\n2 0 obj\n<</Type/XRef/Size 3/Root 3 0 R/Encrypt 1 0 R>>\nstream\n\nendstream\nendobj\nstartxref\n0\n%%EOF\n';
+		expect(inspectPdf(Buffer.from(xrefStream, 'latin1'))).toMatchObject({ ok: false, reason: 'encrypted_pdf' });
+		const noTrailer = xrefStream.replace('/Encrypt 1 0 R', '');
+		expect(inspectPdf(Buffer.from(noTrailer, 'latin1'))).toMatchObject({ ok: false, reason: 'encrypted_pdf', detail: 'PDF: contains an encryption dictionary' });
+	});
+
+	it('is not fooled by /EncryptMetadata or the word Encrypt in a string', () => {
+		const pdf = corpusFile('invoice-1page.pdf').toString('latin1').replace('/Type /Catalog', '/Type /Catalog /Note (see /Encrypt 1 0 R) /EncryptMetadata false');
+		expect(inspectPdf(Buffer.from(pdf, 'latin1'))).toMatchObject({ ok: true, pageCount: 1 });
+	});
+
+	it('treats a missing end marker as truncated and data before the header as damage', () => {
+		const pdf = corpusFile('invoice-1page.pdf');
+		expect(checkInvoiceFile(pdf.subarray(0, Math.floor(pdf.length / 2)))).toMatchObject({ reason: 'truncated', detectedType: 'pdf' });
+		expect(checkInvoiceFile(Buffer.concat([Buffer.from('garbage\n'), pdf]))).toMatchObject({ reason: 'corrupt', detectedType: 'pdf' });
+		// %%EOF followed by a little trailing junk (under 1024 bytes) is fine, as in Acrobat.
+		expect(checkInvoiceFile(Buffer.concat([pdf, Buffer.alloc(500, 0x20)]))).toMatchObject({ accepted: true });
+	});
+
+	it('rejects a PDF whose page tree has no pages', () => {
+		const pdf = replaceSameLength(corpusFile('invoice-1page.pdf'), '/Count 1', '/Count 0');
+		expect(checkInvoiceFile(pdf)).toMatchObject({ accepted: false, reason: 'corrupt', detail: 'PDF: the document has no pages' });
+	});
+});
