@@ -1,0 +1,62 @@
+/**
+ * End-to-end harness: a real n8n (pinned runtime: n8n 2.41.1 on Node 24, installed by `npm run n8n:install` into
+ * .n8n-runtime/) with this package installed the way users install a community package.
+ *
+ * Prerequisites: `npm run build` (dist/), and the runtime (`npm run test:e2e` installs it first). Tests live in
+ * test/e2e/**\/*.test.ts and run in band (`npm run test:e2e`).
+ *
+ *   import { startN8n, nodeOutput, type N8nInstance } from '../harness';
+ *
+ *   let n8n: N8nInstance;
+ *   beforeAll(async () => {
+ *     n8n = await startN8n({
+ *       workflows: [workflowJson],          // objects, as exported by n8n (ids generated if missing); published by default
+ *       credentials: [{ id: 'cred1', name: 'WhatsApp', type: 'whatsAppCloudApi', data: { accessToken: 't', … } }],
+ *       env: { MY_FAKE_URL: 'http://127.0.0.1:1234' },   // optional extra n8n environment
+ *     });
+ *   });
+ *   afterAll(() => n8n?.stop());
+ *
+ *   test('…', async () => {
+ *     const res = await fetch(n8n.webhookUrl('WhatsApp Inbox Trigger'), { method: 'POST', body, headers });
+ *     const [execution] = await n8n.waitForExecutions(workflowJson.id, 1, 30_000);
+ *     expect(execution.status).toBe('success');
+ *     expect(nodeOutput(execution, 'Invoice File Check')[0]).toMatchObject({ … });
+ *   });
+ *
+ * startN8n(options) — StartOptions: workflows, credentials ([{id, name, type, data:{plain values}}], n8n encrypts them),
+ *   env, installPackage (default true), publish ('all' | 'none' | ids), label, timeouts. It packs the package
+ *   (packPackage), makes a throwaway user folder under .tmp/, picks free loopback ports, imports and publishes with the
+ *   n8n CLI, starts n8n, waits for readiness and for every published workflow's activation, fails loudly (with the log
+ *   tail) if the package did not load, creates the owner and an API key, and reads the registered production webhooks.
+ * N8nInstance:
+ *   baseUrl, port, userFolder, workflowIds, webhooks [{workflowId, node, method, path, url}], packageNodeTypes,
+ *   auth {cookie, apiKey}, webhookUrl(nodeName | {workflowId, node, method} | path), listExecutions(workflowId),
+ *   waitForExecutions(workflowId, count, timeoutMs = 60 s) → executions with data, getExecution(id),
+ *   api(path) (public API /api/v1, API key), rest(path) (/rest, owner cookie), logs(), stop({keep}).
+ *   stop() removes the user folder unless a test of the file failed, the harness failed, keep was passed, or
+ *   KEEP_N8N=1 is set (then it prints where the folder and its n8n.log are).
+ * Helpers: nodeOutput(execution, nodeName, output = 0, run = 0) → items' json; executionError(execution);
+ *   findPackageLoadErrors(log, packageName); stopAllN8n() (safety net for afterAll); packPackage(); runtimePaths().
+ *
+ * Webhook node types: this package's nodes are `n8n-nodes-qonto-whatsapp.<nodeName>` (not CUSTOM.*). A production
+ * webhook URL is /webhook/<path> where path is what n8n registered: `<webhookId>/<description path>` for a trigger like
+ * WhatsApp Inbox Trigger, `parameters.path` for the built-in Webhook node — use webhookUrl() rather than building it.
+ * Outbound calls of workflows must go to loopback servers (contract fakes) through credential base URLs.
+ */
+export { startN8n, stopAllN8n, nodeOutput, executionError, findPackageLoadErrors, stripAnsi } from './n8n';
+export type {
+	StartOptions,
+	N8nInstance,
+	WorkflowJson,
+	WorkflowNode,
+	CredentialJson,
+	RegisteredWebhook,
+	Execution,
+	ExecutionSummary,
+	ExecutionStatus,
+	NodeRun,
+} from './n8n';
+export { packPackage, type PackedPackage } from './package';
+export { runtimePaths, type RuntimePaths } from './runtime';
+export { freePort, REPO_ROOT, TMP_DIR } from './util';
