@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError, setSafeObjectProperty } from 'n8n-workflow';
 
-import { DEFAULT_CHECK_OPTIONS, DEFAULT_JPEG_QUALITY, MEBIBYTE, processInvoiceFile, type OutputFile, type ProcessedFile } from '../../src/files';
+import { DEFAULT_JPEG_QUALITY, MEBIBYTE, processInvoiceFile, type OutputFile, type ProcessedFile } from '../../src/files';
 
 const whenConverting = { show: { convertHeif: [true] } };
 
@@ -97,7 +97,7 @@ export class InvoiceFileCheck implements INodeType {
 						displayName: 'Max Image Megapixels',
 						name: 'maxMegapixels',
 						type: 'number',
-						default: DEFAULT_CHECK_OPTIONS.maxPixels / 1e6,
+						default: 100, // DEFAULT_CHECK_OPTIONS.maxPixels / 1e6 (the linter wants a literal)
 						typeOptions: { minValue: 1 },
 						description: 'Images with more pixels are rejected before decoding (guard against decompression bombs)',
 					},
@@ -105,7 +105,7 @@ export class InvoiceFileCheck implements INodeType {
 						displayName: 'Max Image Side (Pixels)',
 						name: 'maxSide',
 						type: 'number',
-						default: DEFAULT_CHECK_OPTIONS.maxSide,
+						default: 20000, // DEFAULT_CHECK_OPTIONS.maxSide
 						typeOptions: { minValue: 1 },
 						description: 'Images wider or taller than this are rejected before decoding',
 					},
