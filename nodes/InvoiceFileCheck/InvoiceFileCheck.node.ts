@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, I
 import { NodeConnectionTypes, NodeOperationError, setSafeObjectProperty } from 'n8n-workflow';
 
 import { DEFAULT_JPEG_QUALITY, MEBIBYTE, processInvoiceFile, type OutputFile, type ProcessedFile } from '../../src/files';
+import { failureItem } from '../shared/failure';
 
 const whenConverting = { show: { convertHeif: [true] } };
 
@@ -157,8 +158,9 @@ export class InvoiceFileCheck implements INodeType {
 				accepted.push({ json, binary, pairedItem: { item: i } });
 			} catch (error) {
 				if (this.continueOnFail()) {
-					// On the Rejected side, so that the sender still gets an answer; `error` lets n8n's error output pick it up.
-					rejected.push({ json: { ...item.json, error: (error as Error).message }, binary: item.binary, pairedItem: { item: i } });
+					// On the Rejected side, so that the sender still gets an answer; the shared `{error, details}` shape is what
+					// n8n's "continue (using error output)" recognises.
+					rejected.push({ ...failureItem(error, i), binary: item.binary });
 					continue;
 				}
 				if (error instanceof NodeOperationError) throw error;

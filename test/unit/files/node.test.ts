@@ -128,7 +128,7 @@ describe('Invoice File Check node', () => {
 		expect(accepted.map((out) => out.pairedItem)).toEqual([{ item: 1 }]);
 		expect(rejected).toHaveLength(1);
 		expect(rejected[0].pairedItem).toEqual({ item: 0 });
-		expect(rejected[0].json).toMatchObject({ messageId: 'wamid.9', error: expect.stringContaining("binary file 'data'") });
+		expect(rejected[0].json).toEqual({ error: expect.stringContaining("binary file 'data'"), details: { reason: 'error' } });
 	});
 
 	it('without Continue On Fail, throws a NodeOperationError', async () => {
