@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { ExecutionState } from '../helpers';
+
+/** Every operation: `description` (its parameters, shown for its resource and operation) and `execute` for one item. */
+export type OperationExecute = (this: IExecuteFunctions, itemIndex: number, state: ExecutionState) => Promise<INodeExecutionData[]>;
+
+export interface OperationModule {
+	description: INodeProperties[];
+	execute: OperationExecute;
+}
+
+/** Return All + Limit, shown for one resource/operation. */
+export function returnAllAndLimit(resource: string, operation: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show: { resource: [resource], operation: [operation] } },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { resource: [resource], operation: [operation], returnAll: [false] } },
+		},
+	];
+}
+
+/** The items of a list, one output item each. */
+export function toItems(records: readonly object[]): INodeExecutionData[] {
+	return records.map((record) => ({ json: { ...record } as INodeExecutionData['json'] }));
+}

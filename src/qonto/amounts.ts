@@ -1,0 +1,68 @@
+/**
+ * Money as integer minor units. Qonto transactions carry `amount_cents`; supplier invoices carry amounts as decimal
+ * strings (`{"value":"22.10","currency":"EUR"}`), which are converted exactly (string arithmetic, no floats).
+ */
+
+/** ISO 4217 minor-unit exponents that are not 2. */
+const EXPONENTS: Record<string, number> = {
+	BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+	BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+	CLF: 4, UYW: 4,
+};
+
+export function currencyExponent(currency: string | null | undefined): number {
+	if (!currency) return 2;
+	return EXPONENTS[currency.trim().toUpperCase()] ?? 2;
+}
+
+/**
+ * "22.10" → 2210 (EUR). Accepts a decimal comma ("10,00"), a sign, spaces and thousands separators ("1 234.50",
+ * "1,234.50"); returns null for anything unreadable or with more decimals than the currency has (never rounds
+ * silently, except trailing zeros).
+ */
+export function decimalToMinorUnits(value: unknown, currency?: string | null): number | null {
+	const exponent = currencyExponent(currency);
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) return null;
+		return Math.round(value * 10 ** exponent);
+	}
+	if (typeof value !== 'string') return null;
+	let text = value.trim().replace(/[\s\u00a0\u202f']/g, '');
+	if (text === '') return null;
+	let sign = 1;
+	if (text.startsWith('-')) {
+		sign = -1;
+		text = text.slice(1);
+	} else if (text.startsWith('+')) {
+		text = text.slice(1);
+	}
+	const lastDot = text.lastIndexOf('.');
+	const lastComma = text.lastIndexOf(',');
+	const separatorIndex = Math.max(lastDot, lastComma);
+	let whole = text;
+	let fraction = '';
+	if (separatorIndex >= 0) {
+		const tail = text.slice(separatorIndex + 1);
+		// "1,234" (commas only, three digits after the last) is a thousands separator, unless the currency has 3 decimals.
+		const thousands = text[separatorIndex] === ',' && !text.includes('.') && tail.length === 3 && exponent !== 3;
+		if (thousands) {
+			whole = text.replace(/,/g, '');
+		} else {
+			whole = text.slice(0, separatorIndex).replace(/[.,]/g, '');
+			fraction = tail;
+		}
+	}
+	if (!/^\d+$/.test(whole || '0') || !/^\d*$/.test(fraction)) return null;
+	const significant = fraction.replace(/0+$/, '');
+	if (significant.length > exponent) return null;
+	const minor = Number(whole || '0') * 10 ** exponent + Number((significant + '0'.repeat(exponent)).slice(0, exponent) || '0');
+	if (!Number.isSafeInteger(minor)) return null;
+	return sign * minor;
+}
+
+/** `{value:"22.10", currency:"EUR"}` → 2210; null when absent or unreadable. */
+export function moneyToMinorUnits(money: unknown): number | null {
+	if (typeof money !== 'object' || money === null) return null;
+	const { value, currency } = money as { value?: unknown; currency?: unknown };
+	return decimalToMinorUnits(value, typeof currency === 'string' ? currency : null);
+}
