@@ -243,6 +243,18 @@ describe('Transaction > Get Many', () => {
 		expect((output[1].json.transactions as Array<{ id: string }>).map((transaction) => transaction.id)).toEqual(['t-main-3']);
 	});
 
+	it('keeps the input fields next to the transactions when asked, without changing the input item', async () => {
+		seed();
+		const items = [{ json: { document: { date: '2026-03-10', totalAmountCents: 4200 }, messageId: 'wamid.A' } }];
+		const { output } = await runNode({
+			items,
+			parameters: { resource: 'transaction', operation: 'getMany', returnAll: true, useDateWindow: true, windowDate: '2026-03-10', output: 'single', includeInputFields: true },
+			credentials: credentials(),
+		});
+		expect(output[0].json).toMatchObject({ document: { totalAmountCents: 4200 }, messageId: 'wamid.A', count: 3 });
+		expect(items[0].json).toEqual({ document: { date: '2026-03-10', totalAmountCents: 4200 }, messageId: 'wamid.A' });
+	});
+
 	it('refuses a window date that is not a date, per item with continueOnFail', async () => {
 		const { output } = await runNode({
 			parameters: { resource: 'transaction', operation: 'getMany', useDateWindow: true, windowDate: 'last tuesday', output: 'single' },

@@ -111,6 +111,14 @@ const properties: INodeProperties[] = [
 		default: 'perTransaction',
 	},
 	{
+		displayName: 'Include Input Fields',
+		name: 'includeInputFields',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { output: ['single'] } },
+		description: 'Whether to keep the fields of the input item (e.g. the extracted document) next to "transactions", so the Transaction Match node finds both in one item',
+	},
+	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
@@ -231,7 +239,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, state:
 	const transactions = mergeTransactions(lists, filters.sortBy ?? 'settled_at:desc', limit).map(normalizeTransaction);
 
 	if (this.getNodeParameter('output', itemIndex, 'perTransaction') === 'single') {
+		const input = this.getNodeParameter('includeInputFields', itemIndex, false) ? this.getInputData()[itemIndex]?.json : undefined;
 		const summary: IDataObject = {
+			...(input ?? {}),
 			transactions,
 			count: transactions.length,
 			bankAccounts: accounts.map((account) => ('iban' in account ? account.iban : account.bankAccountId)),
