@@ -1,0 +1,347 @@
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeType, INodeTypeDescription, IPairedItemData } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { matchTransaction, toMatchDocument, transactionList, type MatchDecision, type MatchDocument, type MatchOptions } from '../../src/matching';
+
+const fromField = { show: { transactionsSource: ['field'] } };
+
+/** "5.5, 20" → [5.5, 20]; words and empty entries are dropped. */
+function numberList(value: unknown): number[] {
+	return String(value ?? '')
+		.split(/[;,\s]+/)
+		.map((entry) => Number(entry.replace(',', '.')))
+		.filter((entry) => Number.isFinite(entry) && entry > 0);
+}
+
+/** The Options collection as matcher options (percentages become ratios). */
+function matchOptionsFrom(options: IDataObject): Partial<MatchOptions> {
+	const result: Partial<MatchOptions> = {};
+	const numberOption = (name: string): number | undefined => (typeof options[name] === 'number' ? (options[name] as number) : undefined);
+	const copy = (name: keyof MatchOptions, value: number | undefined) => {
+		if (value !== undefined) Object.assign(result, { [name]: value });
+	};
+	copy('minConfidence', numberOption('minConfidence'));
+	copy('cardDaysBefore', numberOption('cardDaysBefore'));
+	copy('cardDaysAfter', numberOption('cardDaysAfter'));
+	copy('transferDaysBefore', numberOption('transferDaysBefore'));
+	copy('transferDaysAfter', numberOption('transferDaysAfter'));
+	copy('roundingToleranceCents', numberOption('roundingToleranceCents'));
+	const tipPercent = numberOption('maxTipPercent');
+	copy('maxTipRatio', tipPercent === undefined ? undefined : tipPercent / 100);
+	copy('maxTipCents', numberOption('maxTipCents'));
+	if (options.fuelPreauthorisationCents !== undefined) result.fuelPreauthorisationCents = numberList(options.fuelPreauthorisationCents).map(Math.round);
+	if (options.vatRatesPercent !== undefined) result.vatRates = numberList(options.vatRatesPercent).map((percent) => percent / 100);
+	if (typeof options.includePending === 'boolean') result.includePending = options.includePending;
+	if (typeof options.asOf === 'string' && options.asOf.trim()) result.asOf = options.asOf.trim();
+	const aliasRows = (options.supplierAliases as IDataObject | undefined)?.alias;
+	if (Array.isArray(aliasRows)) {
+		const aliases: Record<string, string[]> = {};
+		for (const row of aliasRows as IDataObject[]) {
+			const name = typeof row.name === 'string' ? row.name.trim() : '';
+			const others = String(row.aliases ?? '')
+				.split(/[,;\n]+/)
+				.map((alias) => alias.trim())
+				.filter(Boolean);
+			if (name && others.length > 0) aliases[name] = [...(aliases[name] ?? []), ...others];
+		}
+		result.supplierAliases = aliases;
+	}
+	return result;
+}
+
+/** The part of the decision that goes into the output item. */
+function matchJson(decision: MatchDecision): IDataObject {
+	return {
+		matched: decision.outcome === 'matched',
+		outcome: decision.outcome,
+		transactionId: decision.transactionId,
+		confidence: decision.confidence,
+		explanation: decision.explanation,
+		best: decision.best as unknown as IDataObject | null,
+		runnerUp: decision.runnerUp as unknown as IDataObject | null,
+		notableExclusion: decision.notableExclusion,
+		excluded: decision.excluded as IDataObject,
+		candidateCount: decision.candidateCount,
+	};
+}
+
+/** A json parameter typed as text is parsed; an expression already gives the value. */
+function readParameterObject(node: INode, value: unknown, parameter: 'Document' | 'Transactions', itemIndex: number): unknown {
+	if (typeof value !== 'string') return value;
+	if (!value.trim()) return null;
+	try {
+		return JSON.parse(value) as unknown;
+	} catch {
+		throw new NodeOperationError(node, `The ${parameter} parameter is not valid JSON`, {
+			itemIndex,
+			description: `Set '${parameter}' to an expression that returns ${parameter === 'Document' ? 'the extracted document, e.g. {{ $json.document }}' : 'the list of Qonto transactions, e.g. {{ $json.transactions }}'}`,
+		});
+	}
+}
+
+/** The Document parameter as the matcher's document, or a clear error. */
+function readDocumentParameter(context: IExecuteFunctions, itemIndex: number): MatchDocument {
+	const value = readParameterObject(context.getNode(), context.getNodeParameter('document', itemIndex), 'Document', itemIndex);
+	const document = toMatchDocument(value);
+	if (document === null) {
+		throw new NodeOperationError(context.getNode(), 'The document is not an object', {
+			itemIndex,
+			description: "Set 'Document' to an expression that returns the extracted receipt or invoice, e.g. {{ $json.document }}",
+		});
+	}
+	return document;
+}
+
+/**
+ * Picks the Qonto transaction a receipt or invoice belongs to, or none, and routes the item to "Matched" or
+ * "Not Matched" with the explanation. Thin: the decision is `matchTransaction` from src/matching.
+ */
+export class TransactionMatch implements INodeType {
+	// Literal defaults (the linter wants them); a unit test keeps them equal to DEFAULT_MATCH_OPTIONS.
+	description: INodeTypeDescription = {
+		displayName: 'Transaction Match',
+		name: 'transactionMatch',
+		icon: { light: 'file:transactionMatch.svg', dark: 'file:transactionMatch.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ "Min. confidence " + ($parameter["options"]["minConfidence"] ?? 0.9) }}',
+		description: 'Find the Qonto transaction a receipt or invoice belongs to, or none when no payment fits clearly',
+		defaults: { name: 'Transaction Match' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Matched', 'Not Matched'],
+		usableAsTool: true,
+		properties: [
+			{
+				displayName:
+					'Attaches nothing unless one transaction clearly fits: two similar payments, or a payment that already has a document, go to "Not Matched" with the reason in <code>match.explanation</code>.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Transactions Source',
+				name: 'transactionsSource',
+				type: 'options',
+				noDataExpression: true,
+				default: 'field',
+				options: [
+					{
+						name: 'From a Field of Each Item',
+						value: 'field',
+						description: 'Each item carries the document and its candidate transactions (e.g. the Qonto node\'s "Single Item With All Transactions" output next to the document): one decision per item',
+					},
+					{
+						name: 'All Input Items',
+						value: 'allItems',
+						description: 'Every input item is one Qonto transaction (e.g. the Qonto node\'s one-item-per-transaction output): one decision for the document, output as one item',
+					},
+				],
+			},
+			{
+				displayName: 'Document',
+				name: 'document',
+				type: 'json',
+				default: '={{ $json.document }}',
+				required: true,
+				description:
+					'The extracted receipt or invoice: an object with <code>supplierName</code>, <code>date</code> (YYYY-MM-DD), <code>totalAmountCents</code> (integer; negative for a credit note) or <code>totalAmount</code>, <code>currency</code>, and optionally <code>tipAmountCents</code> and <code>documentType</code>. With "All Input Items", read it from the extraction node with the <code>$(\'Node Name\')</code> expression syntax.',
+			},
+			{
+				displayName: 'Transactions',
+				name: 'transactions',
+				type: 'json',
+				default: '={{ $json.transactions }}',
+				required: true,
+				displayOptions: fromField,
+				description: 'The candidate Qonto transactions: a list of objects as returned by GET /v2/transactions (or that response itself)',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'As Of',
+						name: 'asOf',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 2024-05-03T10:00:00Z',
+						description: 'Ignore transactions emitted after this moment (ISO 8601). Empty: no limit.',
+					},
+					{
+						displayName: 'Card Days After',
+						name: 'cardDaysAfter',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 60 },
+						default: 7,
+						description: 'How many days after the document date a card payment may be authorised (offline terminals)',
+					},
+					{
+						displayName: 'Card Days Before',
+						name: 'cardDaysBefore',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 60 },
+						default: 2,
+						description: 'How many days before the document date a card payment may be authorised (time zones, pre-dated receipts)',
+					},
+					{
+						displayName: 'Fuel Pre-Authorisation Amounts (Cents)',
+						name: 'fuelPreauthorisationCents',
+						type: 'string',
+						default: '100, 10000, 12000, 15000',
+						description: 'Fixed amounts fuel pumps hold while a payment is pending, which stand in for the receipt total (comma-separated, in cents)',
+					},
+					{
+						displayName: 'Include Pending Payments',
+						name: 'includePending',
+						type: 'boolean',
+						default: true,
+						description: 'Whether card payments that are not settled yet can be matched (they are compared by their authorisation date)',
+					},
+					{
+						displayName: 'Maximum Tip (Cents)',
+						name: 'maxTipCents',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 150,
+						description: 'At restaurants, the card charge may exceed the total by this many cents, or by the percentage below if larger',
+					},
+					{
+						displayName: 'Maximum Tip (Percent)',
+						name: 'maxTipPercent',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 100 },
+						default: 25,
+						description: 'At restaurants, the card charge may exceed the total by this share of it',
+					},
+					{
+						displayName: 'Minimum Confidence',
+						name: 'minConfidence',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+						default: 0.9,
+						description: 'How sure the match must be (0 to 1) before the item goes to "Matched". Higher attaches fewer documents and fewer wrong ones.',
+					},
+					{
+						displayName: 'Rounding Tolerance (Cents)',
+						name: 'roundingToleranceCents',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 5,
+						description: 'A payment this close to the total counts as the total rounded',
+					},
+					{
+						displayName: 'Supplier Aliases',
+						name: 'supplierAliases',
+						type: 'fixedCollection',
+						typeOptions: { multipleValues: true },
+						default: {},
+						placeholder: 'Add alias',
+						description: 'Other names a supplier appears under on bank statements, e.g. the brand of a legal entity',
+						options: [
+							{
+								displayName: 'Alias',
+								name: 'alias',
+								values: [
+									{
+										displayName: 'Supplier Name',
+										name: 'name',
+										type: 'string',
+										default: '',
+										placeholder: 'e.g. IKANO HANDEL SDN BHD',
+										description: 'The name as printed on documents',
+									},
+									{
+										displayName: 'Bank Names',
+										name: 'aliases',
+										type: 'string',
+										default: '',
+										placeholder: 'e.g. IKEA',
+										description: 'Comma-separated names the bank shows for this supplier',
+									},
+								],
+							},
+						],
+					},
+					{
+						displayName: 'Transfer Days After',
+						name: 'transferDaysAfter',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 120 },
+						default: 35,
+						description: 'How many days after the document date a transfer or direct debit may be paid',
+					},
+					{
+						displayName: 'Transfer Days Before',
+						name: 'transferDaysBefore',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 120 },
+						default: 3,
+						description: 'How many days before the document date a transfer or direct debit may be paid',
+					},
+					{
+						displayName: 'VAT Rates (Percent)',
+						name: 'vatRatesPercent',
+						type: 'string',
+						default: '5.5, 6, 7, 10, 19, 20, 21',
+						description: 'Rates tried when OCR read the amount before tax instead of the total (comma-separated)',
+					},
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const matched: INodeExecutionData[] = [];
+		const notMatched: INodeExecutionData[] = [];
+		const source = this.getNodeParameter('transactionsSource', 0, 'field') as string;
+
+		if (source === 'allItems') {
+			if (items.length === 0) return [matched, notMatched];
+			const pairedItem: IPairedItemData[] = items.map((_, index) => ({ item: index }));
+			try {
+				const document = readDocumentParameter(this, 0);
+				const options = matchOptionsFrom(this.getNodeParameter('options', 0, {}) as IDataObject);
+				const decision = matchTransaction(
+					document,
+					items.map((item) => item.json),
+					options,
+				);
+				const output = { json: { document: document as IDataObject, match: matchJson(decision) }, pairedItem };
+				(decision.outcome === 'matched' ? matched : notMatched).push(output);
+			} catch (error) {
+				if (!this.continueOnFail()) throw error;
+				notMatched.push({ json: { error: (error as Error).message }, pairedItem });
+			}
+			return [matched, notMatched];
+		}
+
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const document = readDocumentParameter(this, itemIndex);
+				const transactions = transactionList(readParameterObject(this.getNode(), this.getNodeParameter('transactions', itemIndex), 'Transactions', itemIndex));
+				if (transactions === null) {
+					throw new NodeOperationError(this.getNode(), 'The transactions are not a list', {
+						itemIndex,
+						description: "Set 'Transactions' to an expression that returns the list of Qonto transactions, e.g. {{ $json.transactions }}",
+					});
+				}
+				const options = matchOptionsFrom(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
+				const decision = matchTransaction(document, transactions, options);
+				const output = { json: { ...items[itemIndex].json, match: matchJson(decision) }, pairedItem: { item: itemIndex } };
+				(decision.outcome === 'matched' ? matched : notMatched).push(output);
+			} catch (error) {
+				if (this.continueOnFail()) {
+					notMatched.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
+					continue;
+				}
+				throw error;
+			}
+		}
+		return [matched, notMatched];
+	}
+}

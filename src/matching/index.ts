@@ -1,0 +1,16 @@
+export { matchTransaction, type TransactionInput } from './matchTransaction';
+export { DEFAULT_MATCH_OPTIONS, resolveMatchOptions } from './options';
+export { TransactionIndex, type TransactionIndexOptions } from './transactionIndex';
+export { createFuseFinder, type FuzzyFinder } from './fuzzy';
+export { toMatchDocument, transactionList } from './input';
+export type {
+	AmountKind,
+	CandidateAssessment,
+	ExclusionReason,
+	MatchDecision,
+	MatchDocument,
+	MatchOptions,
+	MatchOutcome,
+	MatchReason,
+	QontoTransaction,
+} from './types';

@@ -1,0 +1,188 @@
+import { counterpartyTokens, descriptorTokens, supplierTokens, type NameTokens } from './merchantName';
+import type { MatchDocument, QontoTransaction } from './types';
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of the date part of an ISO string (UTC), or null. */
+export function dayNumber(value: unknown): number | null {
+	if (typeof value !== 'string') return null;
+	const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
+	if (!match) return null;
+	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+	if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+	const time = Date.UTC(year, month - 1, day);
+	return Number.isFinite(time) ? Math.round(time / DAY_MS) : null;
+}
+
+function timestamp(value: unknown): number | null {
+	if (typeof value !== 'string') return null;
+	const time = Date.parse(value);
+	return Number.isFinite(time) ? time : null;
+}
+
+function text(value: unknown): string | null {
+	return typeof value === 'string' && value.trim() ? value.trim() : null;
+}
+
+function currencyCode(value: unknown): string | null {
+	const code = text(value)?.toUpperCase();
+	return code && /^[A-Z]{3}$/.test(code) ? code : null;
+}
+
+/** Minor units from `cents` if it is an integer, else from major units (number or "10,00" string). */
+function minorUnits(cents: unknown, major: unknown): number | null {
+	if (typeof cents === 'number' && Number.isFinite(cents)) return Math.round(cents);
+	if (typeof cents === 'string' && /^-?\d+$/.test(cents.trim())) return Number(cents.trim());
+	let value: number | null = null;
+	if (typeof major === 'number' && Number.isFinite(major)) value = major;
+	else if (typeof major === 'string' && /^-?\d+(?:[.,]\d+)?$/.test(major.trim())) value = Number(major.trim().replace(',', '.'));
+	return value === null ? null : Math.round(value * 100);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The document as the matcher uses it. */
+export interface ReadDocument {
+	/** The supplier's name and its known aliases, each as comparable words; empty when unknown. */
+	names: string[][];
+	supplierName: string | null;
+	day: number | null;
+	/** Absolute total in minor units. */
+	totalCents: number | null;
+	isCreditNote: boolean;
+	currency: string | null;
+	tipCents: number | null;
+}
+
+export function readDocument(document: MatchDocument | null | undefined, aliases: Record<string, string[]>): ReadDocument {
+	const source: Record<string, unknown> = isRecord(document) ? document : {};
+	const supplierName = text(source.supplierName);
+	const total = minorUnits(source.totalAmountCents, null);
+	const type = text(source.documentType)?.toLowerCase().replace(/[\s-]+/g, '_') ?? '';
+	const names: string[][] = [];
+	const own = supplierTokens(supplierName);
+	if (own.length > 0) {
+		names.push(own);
+		const key = own.join(' ');
+		for (const [name, others] of Object.entries(aliases)) {
+			if (supplierTokens(name).join(' ') !== key) continue;
+			for (const alias of others) {
+				const tokens = supplierTokens(alias);
+				if (tokens.length > 0) names.push(tokens);
+			}
+		}
+	}
+	const tip = minorUnits(source.tipAmountCents, null);
+	return {
+		names,
+		supplierName,
+		day: dayNumber(source.date),
+		totalCents: total === null ? null : Math.abs(total),
+		isCreditNote: (total !== null && total < 0) || type === 'credit_note' || type === 'creditnote',
+		currency: currencyCode(source.currency),
+		tipCents: tip !== null && tip > 0 ? tip : null,
+	};
+}
+
+/** A transaction as the matcher uses it. */
+export interface Candidate {
+	id: string;
+	label: string;
+	amountCents: number | null;
+	currency: string | null;
+	localAmountCents: number | null;
+	localCurrency: string | null;
+	side: 'debit' | 'credit';
+	isTransfer: boolean;
+	status: string;
+	hasAttachment: boolean;
+	category: string | null;
+	/** When the payment was authorised or initiated (pending card payments have only this). */
+	emittedMs: number | null;
+	day: number | null;
+	bankNames: NameTokens[];
+	/** A restaurant (tips possible), from Qonto's category or the descriptor's words. */
+	isRestaurant: boolean;
+	/** A fuel station (pump pre-authorisations possible). */
+	isFuel: boolean;
+}
+
+const RESTAURANT_WORDS = new Set(['RESTORAN', 'RESTAURANT', 'RESTAURANTS', 'RESTAURAN', 'CAFE', 'BISTRO', 'BAR', 'BRASSERIE', 'PIZZERIA', 'KOPITIAM', 'GRILL', 'DINER', 'TRATTORIA']);
+const FUEL_WORDS = new Set(['PETRON', 'PETRONAS', 'SHELL', 'ESSO', 'CALTEX', 'BP', 'BHPETROL', 'TOTALENERGIES', 'AVIA', 'AGIP', 'ARAL', 'FUEL', 'CARBURANT', 'CARBURANTS', 'PETROL']);
+
+function mentions(words: Set<string>, names: NameTokens[]): boolean {
+	return names.some((name) => name.tokens.some((token) => words.has(token)));
+}
+
+/** Reads one Qonto transaction defensively; null when it has no id. */
+export function readTransaction(raw: unknown): Candidate | null {
+	if (!isRecord(raw)) return null;
+	const transaction = raw as Partial<Record<keyof QontoTransaction, unknown>>;
+	const id = typeof transaction.id === 'string' ? transaction.id : typeof transaction.id === 'number' ? String(transaction.id) : null;
+	if (!id) return null;
+	const amountCents = minorUnits(transaction.amount_cents, transaction.amount);
+	const localAmountCents = minorUnits(transaction.local_amount_cents, transaction.local_amount);
+	const emittedMs = timestamp(transaction.emitted_at) ?? timestamp(transaction.settled_at);
+	const label = text(transaction.label) ?? '';
+	const bankNames: NameTokens[] = [];
+	const descriptor = descriptorTokens(label);
+	if (descriptor.tokens.length > 0) bankNames.push(descriptor);
+	const counterparty = counterpartyTokens(text(transaction.clean_counterparty_name));
+	if (counterparty.length > 0) bankNames.push({ tokens: counterparty, mayBeTruncated: false });
+	const status = text(transaction.status)?.toLowerCase() ?? (transaction.settled_at ? 'completed' : 'pending');
+	const operation = text(transaction.operation_type)?.toLowerCase() ?? 'card';
+	const attachments = transaction.attachment_ids;
+	const category = text(transaction.category)?.toLowerCase() ?? null;
+	return {
+		id,
+		label,
+		amountCents: amountCents === null ? null : Math.abs(amountCents),
+		currency: currencyCode(transaction.currency),
+		localAmountCents: localAmountCents === null ? null : Math.abs(localAmountCents),
+		localCurrency: currencyCode(transaction.local_currency),
+		side: text(transaction.side)?.toLowerCase() === 'credit' ? 'credit' : 'debit',
+		isTransfer: operation !== 'card',
+		status,
+		hasAttachment: Array.isArray(attachments) && attachments.length > 0,
+		category,
+		emittedMs,
+		day: emittedMs === null ? null : Math.floor(emittedMs / DAY_MS),
+		bankNames,
+		isRestaurant: category === 'restaurant_and_bar' || mentions(RESTAURANT_WORDS, bankNames),
+		isFuel: category === 'gas_station' || mentions(FUEL_WORDS, bankNames),
+	};
+}
+
+function integerOrMajor(cents: unknown, major: unknown): number | null {
+	return minorUnits(typeof cents === 'string' && !/^-?\d+$/.test(cents.trim()) ? null : cents, major);
+}
+
+/**
+ * Reads a document from loosely typed JSON (an n8n item): the `MatchDocument` keys, with major-unit fallbacks
+ * (`totalAmount: 9.9`) and snake_case keys. Null when the value is not an object.
+ */
+export function toMatchDocument(value: unknown): MatchDocument | null {
+	if (!isRecord(value)) return null;
+	const pick = (...keys: string[]): unknown => keys.map((key) => value[key]).find((entry) => entry !== undefined && entry !== null);
+	const name = pick('supplierName', 'supplier_name');
+	const date = pick('date', 'documentDate', 'document_date');
+	const currency = pick('currency', 'currencyCode');
+	const type = pick('documentType', 'document_type');
+	return {
+		supplierName: typeof name === 'string' ? name : null,
+		date: typeof date === 'string' ? date : null,
+		totalAmountCents: integerOrMajor(pick('totalAmountCents', 'total_amount_cents'), pick('totalAmount', 'total_amount')),
+		currency: typeof currency === 'string' ? currency : null,
+		tipAmountCents: integerOrMajor(pick('tipAmountCents', 'tip_amount_cents'), pick('tipAmount', 'tip_amount', 'tip')),
+		documentType: typeof type === 'string' ? type : null,
+	};
+}
+
+/** A list of transactions from a list, or from a Qonto list response (`{ transactions: [...] }`); null otherwise. */
+export function transactionList(value: unknown): unknown[] | null {
+	if (Array.isArray(value)) return value;
+	if (isRecord(value) && Array.isArray(value.transactions)) return value.transactions;
+	return null;
+}

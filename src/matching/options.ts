@@ -1,0 +1,59 @@
+import type { MatchOptions } from './types';
+
+/**
+ * Defaults chosen on the development split of the matching benchmark. The windows are those a careful bookkeeper
+ * accepts: card payments are authorised from two days before the receipt (time zones, pre-dated receipts) to a
+ * week after (offline terminals); transfers are paid up to five weeks later.
+ */
+export const DEFAULT_MATCH_OPTIONS: Readonly<MatchOptions> = Object.freeze({
+	asOf: null,
+	minConfidence: 0.9,
+	cardDaysBefore: 2,
+	cardDaysAfter: 7,
+	transferDaysBefore: 3,
+	transferDaysAfter: 35,
+	roundingToleranceCents: 5,
+	maxTipRatio: 0.25,
+	maxTipCents: 150,
+	fuelPreauthorisationCents: [100, 10_000, 12_000, 15_000],
+	vatRates: [0.055, 0.06, 0.07, 0.1, 0.19, 0.2, 0.21],
+	includePending: true,
+	supplierAliases: {},
+});
+
+/** Fills the options a caller left out; values of the wrong type fall back to the default. */
+export function resolveMatchOptions(partial: Partial<MatchOptions> | undefined | null): MatchOptions {
+	const given = (partial ?? {}) as Partial<Record<keyof MatchOptions, unknown>>;
+	const number = (key: keyof MatchOptions, min: number, max: number): number => {
+		const value = given[key];
+		const fallback = DEFAULT_MATCH_OPTIONS[key] as number;
+		return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+	};
+	const numbers = (key: 'fuelPreauthorisationCents' | 'vatRates'): number[] => {
+		const value = given[key];
+		if (!Array.isArray(value)) return [...DEFAULT_MATCH_OPTIONS[key]];
+		return value.filter((entry): entry is number => typeof entry === 'number' && Number.isFinite(entry) && entry > 0);
+	};
+	const aliases: Record<string, string[]> = {};
+	const givenAliases = given.supplierAliases;
+	if (givenAliases && typeof givenAliases === 'object' && !Array.isArray(givenAliases)) {
+		for (const [name, names] of Object.entries(givenAliases)) {
+			if (Array.isArray(names)) aliases[name] = names.filter((alias): alias is string => typeof alias === 'string');
+		}
+	}
+	return {
+		asOf: typeof given.asOf === 'string' ? given.asOf : null,
+		minConfidence: number('minConfidence', 0, 1),
+		cardDaysBefore: number('cardDaysBefore', 0, 60),
+		cardDaysAfter: number('cardDaysAfter', 0, 60),
+		transferDaysBefore: number('transferDaysBefore', 0, 120),
+		transferDaysAfter: number('transferDaysAfter', 0, 120),
+		roundingToleranceCents: number('roundingToleranceCents', 0, 1000),
+		maxTipRatio: number('maxTipRatio', 0, 1),
+		maxTipCents: number('maxTipCents', 0, 100_000),
+		fuelPreauthorisationCents: numbers('fuelPreauthorisationCents'),
+		vatRates: numbers('vatRates'),
+		includePending: typeof given.includePending === 'boolean' ? given.includePending : DEFAULT_MATCH_OPTIONS.includePending,
+		supplierAliases: aliases,
+	};
+}
