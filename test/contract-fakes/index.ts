@@ -3,7 +3,7 @@
  * Used by node tests, end-to-end tests (a separate n8n process calls them over 127.0.0.1) and the demo.
  */
 import type { Clock } from './clock';
-import { MindeeFake, type MindeeFakeOptions } from './mindee';
+import { MINDEE_DEMO_MODEL_ID, MindeeFake, type MindeeFakeOptions } from './mindee';
 import { QontoFake, type QontoFakeOptions } from './qonto';
 import { WhatsAppFake, type WhatsAppFakeOptions } from './whatsapp';
 
@@ -73,7 +73,7 @@ function credentialsOf(whatsapp: WhatsAppFake, mindee: MindeeFake, qonto: QontoF
 	const [oauthClient] = qonto.oauth.clients;
 	return {
 		whatsapp: { graphBaseUrl: whatsapp.url, accessToken: whatsapp.accessToken, phoneNumberId: whatsapp.phoneNumberId },
-		mindee: { baseUrl: mindee.url, apiKey: mindee.apiKey, v1ApiKey: mindee.v1ApiKey, modelId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' },
+		mindee: { baseUrl: mindee.url, apiKey: mindee.apiKey, v1ApiKey: mindee.v1ApiKey, modelId: MINDEE_DEMO_MODEL_ID },
 		qonto: {
 			baseUrl: qonto.url,
 			login: qonto.login,

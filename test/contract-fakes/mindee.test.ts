@@ -214,3 +214,18 @@ describe('the official mindee SDK against the fake', () => {
 		await expect(client().enqueue(mindee.product.Extraction, input(RECEIPT), { modelId: MODEL_ID })).rejects.toMatchObject({ status: 429 });
 	});
 });
+
+describe('Mindee fake model search (the credential test)', () => {
+	const fake = new MindeeFake();
+	beforeAll(async () => void (await fake.start()));
+	afterAll(async () => await fake.stop());
+
+	it('lists models for the V2 key and answers the documented 401 otherwise', async () => {
+		const ok = await fetch(`${fake.url}/v2/search/models`, { headers: { Authorization: fake.apiKey } });
+		expect(ok.status).toBe(200);
+		expect(await ok.json()).toMatchObject({ models: [{ id: expect.any(String), name: expect.any(String) }], pagination: { page: 1 } });
+		const denied = await fetch(`${fake.url}/v2/search/models`, { headers: { Authorization: 'wrong' } });
+		expect(denied.status).toBe(401);
+		expect(Object.keys(await readJson(denied)).sort()).toEqual(Object.keys(loadFixture<object>('mindee/v2/errors/error_401_invalid_api_key.json')).sort());
+	});
+});

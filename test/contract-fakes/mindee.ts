@@ -18,7 +18,10 @@ import type { MultipartPart } from './multipart';
 import { ContractFake, type FakeResponse, type FakeServerOptions, partNamed, type RecordedRequest, type RouteContext } from './server';
 import { MIME_BY_KIND, newUuid, sha256Hex, sniffKind } from './sniff';
 
-export type MindeeRoute = 'v2.enqueue' | 'v2.job' | 'v2.result' | 'v1.predict';
+/** The model id the fake lists (any UUID is accepted at enqueue). */
+export const MINDEE_DEMO_MODEL_ID = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+
+export type MindeeRoute = 'v2.enqueue' | 'v2.job' | 'v2.result' | 'v2.models' | 'v1.predict';
 
 export interface MindeeJobError {
 	status: number;
@@ -103,6 +106,8 @@ export class MindeeFake extends ContractFake<MindeeRoute> {
 		this.route('v2.job', 'GET', '/v2/jobs/:jobId', (context) => this.pollJob(context));
 		this.route('v2.result', 'GET', '/v2/inferences/:inferenceId', (context) => this.result(context));
 		this.route('v2.result', 'GET', '/v2/products/extraction/results/:inferenceId', (context) => this.result(context));
+		// The model search n8n's credential test (and model pickers) call with a V2 key.
+		this.route('v2.models', 'GET', '/v2/search/models', (context) => this.searchModels(context));
 		this.route('v1.predict', 'POST', /^\/v1\/products\/mindee\/(?<product>[a-z_]+\/v\d+)\/predict$/, (context) => this.predictV1(context));
 	}
 
@@ -169,6 +174,13 @@ export class MindeeFake extends ContractFake<MindeeRoute> {
 		if (!header) return { status: 401, json: loadFixture('mindee/v2/errors/error_401_missing_credentials.json') };
 		if (header !== this.apiKey) return { status: 401, json: loadFixture('mindee/v2/errors/error_401_invalid_api_key.json') };
 		return undefined;
+	}
+
+	private searchModels({ request }: RouteContext): FakeResponse {
+		const denied = this.authorizeV2(request);
+		if (denied) return denied;
+		const models = [{ id: MINDEE_DEMO_MODEL_ID, name: 'Receipts and invoices', model_type: 'extraction' }];
+		return { status: 200, json: { models, pagination: { page: 1, per_page: 50, total_items: models.length, total_pages: 1 } } };
 	}
 
 	private enqueue({ request }: RouteContext): FakeResponse {
