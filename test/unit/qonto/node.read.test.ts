@@ -243,15 +243,17 @@ describe('Transaction > Get Many', () => {
 		expect((output[1].json.transactions as Array<{ id: string }>).map((transaction) => transaction.id)).toEqual(['t-main-3']);
 	});
 
-	it('keeps the input fields next to the transactions when asked, without changing the input item', async () => {
+	it('keeps the input fields and file next to the transactions when asked, without changing the input item', async () => {
 		seed();
-		const items = [{ json: { document: { date: '2026-03-10', totalAmountCents: 4200 }, messageId: 'wamid.A' } }];
+		const file = { data: Buffer.from('%PDF-1.4').toString('base64'), mimeType: 'application/pdf', fileName: 'receipt.pdf' };
+		const items = [{ json: { document: { date: '2026-03-10', totalAmountCents: 4200 }, messageId: 'wamid.A' }, binary: { data: file } }];
 		const { output } = await runNode({
 			items,
 			parameters: { resource: 'transaction', operation: 'getMany', returnAll: true, useDateWindow: true, windowDate: '2026-03-10', output: 'single', includeInputFields: true },
 			credentials: credentials(),
 		});
 		expect(output[0].json).toMatchObject({ document: { totalAmountCents: 4200 }, messageId: 'wamid.A', count: 3 });
+		expect(output[0].binary).toEqual({ data: file });
 		expect(items[0].json).toEqual({ document: { date: '2026-03-10', totalAmountCents: 4200 }, messageId: 'wamid.A' });
 	});
 

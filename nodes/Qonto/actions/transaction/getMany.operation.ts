@@ -116,7 +116,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		displayOptions: { show: { output: ['single'] } },
-		description: 'Whether to keep the fields of the input item (e.g. the extracted document) next to "transactions", so the Transaction Match node finds both in one item',
+		description: 'Whether to keep the fields and files of the input item (e.g. the extracted document and its file) next to "transactions", so the Transaction Match node finds both in one item',
 	},
 	{
 		displayName: 'Filters',
@@ -239,7 +239,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, state:
 	const transactions = mergeTransactions(lists, filters.sortBy ?? 'settled_at:desc', limit).map(normalizeTransaction);
 
 	if (this.getNodeParameter('output', itemIndex, 'perTransaction') === 'single') {
-		const input = this.getNodeParameter('includeInputFields', itemIndex, false) ? this.getInputData()[itemIndex]?.json : undefined;
+		const inputItem = this.getNodeParameter('includeInputFields', itemIndex, false) ? this.getInputData()[itemIndex] : undefined;
+		const input = inputItem?.json;
 		const summary: IDataObject = {
 			...(input ?? {}),
 			transactions,
@@ -247,7 +248,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, state:
 			bankAccounts: accounts.map((account) => ('iban' in account ? account.iban : account.bankAccountId)),
 		};
 		if (window) summary.window = { emittedAtFrom: window.from, emittedAtTo: window.to };
-		return [{ json: summary }];
+		// The file travels on with the document, for the upload after matching.
+		return [{ json: summary, ...(inputItem?.binary ? { binary: inputItem.binary } : {}) }];
 	}
 	return transactions.map((transaction) => ({ json: transaction }));
 }
