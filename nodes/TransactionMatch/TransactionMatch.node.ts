@@ -332,7 +332,9 @@ export class TransactionMatch implements INodeType {
 				}
 				const options = matchOptionsFrom(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
 				const decision = matchTransaction(document, transactions, options);
-				const output = { json: { ...items[itemIndex].json, match: matchJson(decision) }, pairedItem: { item: itemIndex } };
+				// The document's file travels on, for the upload and the attachment after matching.
+				const { binary } = items[itemIndex];
+				const output = { json: { ...items[itemIndex].json, match: matchJson(decision) }, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
 				(decision.outcome === 'matched' ? matched : notMatched).push(output);
 			} catch (error) {
 				if (this.continueOnFail()) {

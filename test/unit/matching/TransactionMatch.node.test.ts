@@ -62,9 +62,10 @@ describe('Transaction Match node', () => {
 		});
 	});
 
-	it('routes each item to Matched or Not Matched, keeping its JSON and adding `match`', async () => {
+	it('routes each item to Matched or Not Matched, keeping its JSON and file and adding `match`', async () => {
 		const payment = transaction();
-		const matchedItem = { json: { messageId: 'wamid.1', document: receipt() as IDataObject, transactions: [...background(), payment] as unknown as IDataObject[] } };
+		const file = { data: Buffer.from('%PDF-1.4').toString('base64'), mimeType: 'application/pdf', fileName: 'receipt.pdf' };
+		const matchedItem = { json: { messageId: 'wamid.1', document: receipt() as IDataObject, transactions: [...background(), payment] as unknown as IDataObject[] }, binary: { data: file } };
 		const unmatchedItem = { json: { messageId: 'wamid.2', document: receipt({ totalAmountCents: 999 }) as IDataObject, transactions: [payment] as unknown as IDataObject[] } };
 		const before = JSON.stringify([matchedItem, unmatchedItem]);
 
@@ -74,6 +75,7 @@ describe('Transaction Match node', () => {
 		expect(matched[0].pairedItem).toEqual({ item: 0 });
 		expect(matched[0].json).toMatchObject({ messageId: 'wamid.1', match: { matched: true, outcome: 'matched', transactionId: payment.id } });
 		expect((matched[0].json.match as IDataObject).explanation).toMatch(/^Matched /);
+		expect(matched[0].binary).toEqual({ data: file });
 		expect(notMatched).toHaveLength(1);
 		expect(notMatched[0].pairedItem).toEqual({ item: 1 });
 		expect(notMatched[0].json).toMatchObject({ messageId: 'wamid.2', match: { matched: false, outcome: 'no_candidate', transactionId: null } });
