@@ -156,7 +156,7 @@ function countPackages(nodeModules) {
  * Runs npm in `cwd`, streaming its output (prefixed) and printing a heartbeat every 15 s, bounded by `timeoutMs`.
  * `nodeBinary` is the Node that runs npm (and so every install script).
  */
-function npm(label, cwd, args, { nodeBinary, env, timeoutMs }) {
+function npm(label, cwd, args, { nodeBinary, env, timeoutMs, progress }) {
 	return new Promise((resolve, reject) => {
 		const cli = npmCli();
 		const [cmd, argv] = cli ? [nodeBinary, [cli, ...args]] : [isWindows ? 'npm.cmd' : 'npm', args];
@@ -184,9 +184,7 @@ function npm(label, cwd, args, { nodeBinary, env, timeoutMs }) {
 			stream.on('end', () => onLine(buf));
 		}
 		const heartbeat = setInterval(() => {
-			const n = countPackages(path.join(cwd, 'node_modules'));
-			const what = n ? `${n} packages in node_modules so far` : 'resolving the dependency tree / compiling';
-			log(`  … ${label}: still working after ${fmt(Date.now() - started)} (${what})`);
+			log(`  … ${label}: still working after ${fmt(Date.now() - started)}${progress ? ` (${progress()})` : ''}`);
 		}, 15_000);
 		const timer = setTimeout(() => {
 			log(`  ${label}: no result after ${fmt(timeoutMs)}, stopping npm`);
@@ -380,6 +378,10 @@ async function install() {
 			nodeBinary: node.binary,
 			env,
 			timeoutMs: 30 * 60_000,
+			progress: () => {
+				const n = countPackages(path.join(N8N_DIR, 'node_modules'));
+				return n ? `downloading and unpacking; ${n} top-level packages so far` : 'resolving the dependency tree';
+			},
 		});
 		const got = readJson(path.join(n8nPaths().pkgDir, 'package.json'))?.version;
 		if (got !== N8N_VERSION) throw new Error(`n8n install finished but node_modules/n8n is ${got ?? 'missing'}`);
@@ -399,6 +401,7 @@ async function install() {
 			nodeBinary: node.binary,
 			env,
 			timeoutMs: 20 * 60_000,
+			progress: () => 'compiling the sqlite3 amalgamation with node-gyp',
 		});
 		if (!sqliteOk({ steps: { sqlite3: { node: nodeVersion } } }, nodeVersion, { load: true })) {
 			throw new Error(`sqlite3 was rebuilt but does not load on Node v${nodeVersion}`);

@@ -255,7 +255,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			if (watchdog?.pid) killGroup(watchdog.pid, 'SIGKILL');
 			const keep = opts.keep ?? (process.env.KEEP_N8N === '1' || failed || currentTestFileHasFailed());
 			if (keep) {
-				console.warn(`[n8n harness] kept the n8n user folder (log: ${logFile})`);
+				process.stderr.write(`[n8n harness] kept the n8n user folder: ${userFolder} (log: ${logFile})\n`);
 			} else {
 				await sleep(200);
 				fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });

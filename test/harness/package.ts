@@ -67,17 +67,25 @@ async function doPack(): Promise<PackedPackage> {
 	fs.mkdirSync(packDir, { recursive: true });
 	const logFile = path.join(packDir, 'pack.log');
 
-	const packed = await runProcess('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {
+	// Pack into a private folder (several test runs may share this checkout), then keep the tarball under a
+	// content-addressed name.
+	const scratch = fs.mkdtempSync(path.join(packDir, '.packing-'));
+	const packed = await runProcess('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], {
 		cwd: REPO_ROOT,
 		env: npmEnv(),
 		timeoutMs: 120_000,
 		logFile,
 	});
 	const json = packed.output.slice(packed.output.indexOf('['));
-	if (packed.code !== 0 || !json.startsWith('[')) throw new Error(`npm pack failed (exit ${packed.code}):\n${tail(packed.output, 40)}`);
+	if (packed.code !== 0 || !json.startsWith('[')) {
+		fs.rmSync(scratch, { recursive: true, force: true });
+		throw new Error(`npm pack failed (exit ${packed.code}):\n${tail(packed.output, 40)}`);
+	}
 	const filename = (JSON.parse(json) as Array<{ filename: string }>)[0].filename;
-	const tarball = path.join(packDir, filename);
-	const hash = crypto.createHash('sha256').update(fs.readFileSync(tarball)).digest('hex').slice(0, 16);
+	const hash = crypto.createHash('sha256').update(fs.readFileSync(path.join(scratch, filename))).digest('hex').slice(0, 16);
+	const tarball = path.join(packDir, filename.replace(/\.tgz$/, `-${hash}.tgz`));
+	fs.renameSync(path.join(scratch, filename), tarball);
+	fs.rmSync(scratch, { recursive: true, force: true });
 
 	const nodesDir = path.join(CACHE_ROOT, `nodes-${hash}`);
 	const packageDir = path.join(nodesDir, 'node_modules', pkg.name);
@@ -101,7 +109,7 @@ async function doPack(): Promise<PackedPackage> {
 	);
 	if (installed.code !== 0) {
 		fs.rmSync(work, { recursive: true, force: true });
-		throw new Error(`Installing ${filename} into an n8n nodes folder failed (exit ${installed.code}):\n${tail(installed.output, 40)}`);
+		throw new Error(`Installing ${path.basename(tarball)} into an n8n nodes folder failed (exit ${installed.code}):\n${tail(installed.output, 40)}`);
 	}
 
 	// Require every declared file on Node 24 the way n8n does (n8n-workflow comes from n8n's own node_modules).
