@@ -1,0 +1,70 @@
+// The shipped workflow (workflows/invoice-inbox.json) in a real n8n against the contract fakes: every sample
+// receipt ends in ✅ or ❌, matched ones are attached to their payment, and bad input gets ❌ and a reason.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { nodeOutput } from '../harness';
+import { SENDER, startInvoiceInbox, type InvoiceInbox } from '../support/invoiceInbox';
+
+jest.setTimeout(300_000);
+
+describe('the invoice inbox workflow', () => {
+	let inbox: InvoiceInbox;
+	beforeAll(async () => {
+		inbox = await startInvoiceInbox({ label: 'invoice-inbox-e2e' });
+	});
+	afterAll(async () => await inbox?.stop());
+
+	test('each sample receipt is stored in Qonto and attached to its own card payment, the last one stored unmatched', async () => {
+		const { qonto, whatsapp } = inbox.fakes;
+		for (const [index, receipt] of inbox.receipts.entries()) {
+			const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
+			expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
+			// 🔎 came first, then ✅ replaced it.
+			expect(whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).map((reaction) => reaction.emoji)).toEqual(['🔎', '✅']);
+
+			const stored = qonto.supplierInvoices().filter((invoice) => invoice.sha256 === receipt.sha256);
+			expect(stored).toHaveLength(1);
+			const expectedPayment = qonto.transactions().find((transaction) => transaction.label === receipt.truth.company.slice(0, 22));
+			if (index === inbox.receipts.length - 1) {
+				expect(expectedPayment).toBeUndefined();
+				expect(qonto.attachments().filter((attachment) => attachment.sha256 === receipt.sha256 && attachment.transactionId)).toHaveLength(0);
+			} else {
+				expect(expectedPayment).toBeDefined();
+				const attached = qonto.attachmentsOf(String(expectedPayment!.id));
+				expect(attached.map((attachment) => attachment.sha256)).toEqual([receipt.sha256]);
+			}
+		}
+		// Nothing was attached anywhere else.
+		expect(qonto.attachments().filter((attachment) => attachment.transactionId)).toHaveLength(inbox.receipts.length - 1);
+	});
+
+	test('a GIF gets ❌ and a reply naming the accepted formats; nothing is stored', async () => {
+		const gif = readFileSync(join(__dirname, '../fixtures/files/animation.gif'));
+		const before = inbox.fakes.qonto.supplierInvoices().length;
+		const messageId = await inbox.sendDocument(gif, 'receipt.jpg', 'image/jpeg');
+		expect(await inbox.waitForFinalReaction(messageId)).toBe('❌');
+		expect(await inbox.waitForReply(messageId)).toMatch(/PDF, JPEG, PNG, HEIC or HEIF/);
+		expect(inbox.fakes.qonto.supplierInvoices()).toHaveLength(before);
+	});
+
+	test('a file declared larger than 15 MB gets ❌ and the limit, without being downloaded', async () => {
+		const { whatsapp } = inbox.fakes;
+		const downloadsBefore = whatsapp.requests({ route: 'media.download' }).length;
+		const messageId = await inbox.sendDocument(Buffer.from('%PDF-1.7\n'), 'big.pdf', 'application/pdf', 16 * 1024 * 1024);
+		expect(await inbox.waitForFinalReaction(messageId)).toBe('❌');
+		expect(whatsapp.requests({ route: 'media.download' })).toHaveLength(downloadsBefore);
+		expect(await inbox.waitForReply(messageId)).toMatch(/16 MB, larger than the limit of 15 MB/);
+	});
+
+	test('a text message gets the "documents only" answer and no reaction', async () => {
+		const messageId = await inbox.sendText('Hello, can you help me with my card?');
+		const executions = await inbox.n8n.waitForExecutions(inbox.workflow.id!, 1, 30_000);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		const texts = inbox.fakes.whatsapp.sentTexts(SENDER);
+		expect(texts[texts.length - 1].body).toMatch(/only takes receipts and supplier invoices/);
+		expect(inbox.fakes.whatsapp.reactionOn(messageId)).toBeUndefined();
+		expect(executions.length).toBeGreaterThan(0);
+		expect(nodeOutput(executions[0], 'WhatsApp Inbox Trigger').length).toBeGreaterThan(0);
+	});
+});
