@@ -69,6 +69,8 @@ function n8nPaths() {
 // small helpers
 
 const t0 = Date.now();
+/** The npm process running right now (stopped with us on SIGINT/SIGTERM). */
+let currentChild;
 const fmt = (ms) => (ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 const log = (msg) => console.log(`[n8n-runtime] ${msg}`);
 
@@ -163,6 +165,7 @@ function npm(label, cwd, args, { nodeBinary, env, timeoutMs, progress }) {
 		const started = Date.now();
 		log(`  $ npm ${args.join(' ')}   (in ${path.relative(ROOT, cwd)})`);
 		const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], shell: !cli && isWindows });
+		currentChild = child;
 		const tail = [];
 		const onLine = (line) => {
 			if (!line.trim()) return;
@@ -197,6 +200,7 @@ function npm(label, cwd, args, { nodeBinary, env, timeoutMs, progress }) {
 			reject(new Error(`${label}: could not start npm: ${err.message}`));
 		});
 		child.on('close', (code, signal) => {
+			currentChild = undefined;
 			clearInterval(heartbeat);
 			clearTimeout(timer);
 			if (code === 0) return resolve(Date.now() - started);
@@ -235,6 +239,7 @@ async function acquireLock() {
 			for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 				process.on(sig, () => {
 					log(`interrupted (${sig}); the unfinished step will be redone on the next install`);
+					currentChild?.kill('SIGTERM');
 					release();
 					process.exit(130);
 				});
@@ -324,7 +329,11 @@ async function install() {
 		return;
 	}
 	log(`installing n8n ${N8N_VERSION} and Node ${NODE_MAJOR} into ${RUNTIME_DIR}`);
-	log('first time only: about 5–6 minutes on 2 cores (n8n ~3.5 min, sqlite3 compile ~1.5 min), ~3 GB on disk');
+	if (Object.keys(marker.steps).length === 0) {
+		log('first time only: about 5–6 minutes on 2 cores (n8n ~3.5 min, sqlite3 compile ~1.5 min), ~3 GB on disk');
+	} else {
+		log(`resuming an unfinished or outdated install (done before: ${Object.keys(marker.steps).join(', ')})`);
+	}
 	await acquireLock();
 	marker = readMarker(); // another process may have finished while we waited
 	if (isComplete(marker)) {
