@@ -11,7 +11,9 @@ export function dayNumber(value: unknown): number | null {
 	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
 	if (month < 1 || month > 12 || day < 1 || day > 31) return null;
 	const time = Date.UTC(year, month - 1, day);
-	return Number.isFinite(time) ? Math.round(time / DAY_MS) : null;
+	// Reject dates that roll over (2018-02-31).
+	if (!Number.isFinite(time) || new Date(time).getUTCDate() !== day) return null;
+	return Math.round(time / DAY_MS);
 }
 
 function timestamp(value: unknown): number | null {

@@ -102,20 +102,15 @@ function describe(scored: Scored): string {
 function explain(outcome: MatchOutcome, best: Scored | null, runnerUp: Scored | null, confidence: number, notable: MatchDecision['notableExclusion']): string {
 	const percent = `${Math.round(confidence * 100)} %`;
 	const why = (scored: Scored) => scored.assessment.reasons.map((reason) => reason.detail).join('; ');
-	switch (outcome) {
-		case 'matched':
-			return `Matched ${describe(best as Scored)} (confidence ${percent}): ${why(best as Scored)}.`;
-		case 'ambiguous':
-			return `Not attached: ${describe(best as Scored)} and ${describe(runnerUp as Scored)} fit about equally well, so attaching either could be wrong.`;
-		case 'low_confidence':
-			return `Not attached: the best candidate ${describe(best as Scored)} is not certain enough (confidence ${percent}): ${why(best as Scored)}.`;
-		default: {
-			const note = notable
-				? ` A transaction that fits, '${notable.label}', was set aside: ${notable.reason === 'already_attached' ? 'it already has a document attached' : `it is ${notable.reason}`}.`
-				: '';
-			return `Not attached: no transaction has a fitting amount and date.${note}`;
-		}
+	const note = notable
+		? ` A transaction that fits, '${notable.label}', was set aside: ${notable.reason === 'already_attached' ? 'it already has a document attached' : `it is ${notable.reason}`}.`
+		: '';
+	if (outcome === 'matched' && best) return `Matched ${describe(best)} (confidence ${percent}): ${why(best)}.`;
+	if (outcome === 'ambiguous' && best && runnerUp) {
+		return `Not attached: ${describe(best)} and ${describe(runnerUp)} fit about equally well, so attaching either could be wrong.${note}`;
 	}
+	if (outcome === 'low_confidence' && best) return `Not attached: the best candidate ${describe(best)} is not certain enough (confidence ${percent}): ${why(best)}.${note}`;
+	return `Not attached: no transaction has a fitting amount and date.${note}`;
 }
 
 /**

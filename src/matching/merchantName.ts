@@ -20,15 +20,26 @@ const STOP_WORDS = new Set(['THE', 'OF', 'AND', 'ET', 'UND', 'DIMILIKI', 'OLEH',
  * so that "RESTORAN WAN SHENG" is not taken for "RESTORAN SIAM VILLAGE".
  */
 const GENERIC_WORDS = new Set([
-	'RESTORAN', 'RESTAURANT', 'RESTAURANTS', 'RESTAURAN', 'CAFE', 'COFFEE', 'BISTRO', 'BAR', 'BRASSERIE', 'FOOD', 'FOODS',
-	'KITCHEN', 'NOODLE', 'SEAFOOD', 'BAKERY', 'BAKERIES', 'CONFECTIONERY', 'BOULANGERIE',
-	'KEDAI', 'SYARIKAT', 'PERNIAGAAN', 'PASARAYA', 'RUNCIT', 'BORONG', 'TRADING', 'TRADERS', 'TRADE', 'ENTERPRISE',
-	'ENTERPRISES', 'HARDWARE', 'STATIONERY', 'STATIONERS', 'MARKETING', 'SHOP', 'STORE', 'STORES', 'MART', 'MARKET',
-	'SUPERMARKET', 'MINIMARKET', 'MINI', 'CENTRE', 'CENTER', 'INTERNATIONAL', 'GROUP', 'HOLDINGS', 'HOLDING', 'SERVICES',
-	'SERVICE', 'INDUSTRIES', 'DISTRIBUTION', 'DISTRIBUTOR', 'PHARMACY', 'PHARMACIE', 'BOOKSTORE', 'BOOKS', 'BOOK',
-	'ELECTRICAL', 'ELECTRONICS', 'CITY', 'HOUSE', 'GLOBAL', 'SOLUTIONS', 'CASH', 'CARRY', 'COMPANY', 'SOCIETE', 'STE',
-	'ETS', 'ETABLISSEMENTS', 'MAGASIN', 'SUPERMARCHE', 'GARAGE', 'STATION', 'HOTEL', 'PARKING', 'TRAVEL', 'BEAUTY',
-	'HEALTH', 'CARE', 'HEALTHCARE', 'FURNITURE', 'FURNISHING', 'GALLERY', 'PAPER', 'PRINTING', 'PRINT',
+	// Food and drink
+	'RESTORAN', 'RESTORANT', 'RESTAURANT', 'RESTAURANTS', 'RESTAURAN', 'CAFE', 'COFFEE', 'KOPI', 'BISTRO', 'BAR', 'BRASSERIE',
+	'FOOD', 'FOODS', 'KITCHEN', 'NOODLE', 'NOODLES', 'SEAFOOD', 'BAKERY', 'BAKERIES', 'CONFECTIONERY', 'BOULANGERIE', 'CAKE',
+	'CAKES', 'PIZZA', 'PIZZERIA', 'CHICKEN', 'RICE', 'TEA', 'VEGETARIAN', 'DELIGHTS', 'FRESH', 'CATERING',
+	// Shops and trades (English, Malay, French, German)
+	'KEDAI', 'SYARIKAT', 'PERNIAGAAN', 'PASARAYA', 'PASAR', 'RUNCIT', 'BORONG', 'PUSAT', 'TRADING', 'TRADERS', 'TRADE',
+	'ENTERPRISE', 'ENTERPRISES', 'HARDWARE', 'STATIONERY', 'STATIONERS', 'MARKETING', 'SHOP', 'STORE', 'STORES', 'MART',
+	'MARKET', 'SUPERMARKET', 'HYPERMARKET', 'MINIMARKET', 'MINI', 'SUPER', 'CENTRE', 'CENTER', 'INTERNATIONAL', 'GROUP',
+	'HOLDINGS', 'HOLDING', 'SERVICES', 'SERVICE', 'INDUSTRIES', 'INDUSTRIAL', 'DISTRIBUTION', 'DISTRIBUTOR', 'DISTRIBUTORS',
+	'SUPPLY', 'SUPPLIES', 'SUPPLIER', 'PRODUCTS', 'EQUIPMENT', 'MACHINERY', 'ENGINEERING', 'CONSTRUCTION', 'MANUFACTURING',
+	'PHARMACY', 'PHARMACIE', 'FARMASI', 'CLINIC', 'KLINIK', 'DENTAL', 'MEDICAL', 'OPTICAL', 'BOOKSTORE', 'BOOKSTORES',
+	'BOOKCENTRE', 'BOOKS', 'BOOK', 'ELECTRICAL', 'ELECTRIC', 'ELECTRONIC', 'ELECTRONICS', 'AUTO', 'MOTOR', 'MOTORS', 'TYRE',
+	'SPORTS', 'FASHION', 'BOUTIQUE', 'SALON', 'LAUNDRY', 'FLORIST', 'FURNITURE', 'FURNISHING', 'GALLERY', 'PAPER',
+	'PRINTING', 'PRINT', 'HANDICRAFT', 'BEAUTY', 'HEALTH', 'CARE', 'HEALTHCARE', 'HOME', 'HOUSE', 'CITY', 'MALL', 'PLAZA',
+	'CORNER', 'EXPRESS', 'GLOBAL', 'SOLUTIONS', 'CASH', 'CARRY', 'COMPANY', 'SOCIETE', 'STE', 'ETS', 'ETABLISSEMENTS',
+	'MAGASIN', 'SUPERMARCHE', 'GARAGE', 'STATION', 'PETROL', 'HOTEL', 'PARKING', 'TRAVEL', 'TOURS', 'AGENCY', 'DESIGN',
+	'STUDIO', 'TRANSPORT', 'LOGISTICS', 'HANDEL', 'VERLAG',
+	// Words many Malaysian business names share ("success", "progress", "new", "main", …)
+	'JAYA', 'MAJU', 'BARU', 'RAYA', 'INDAH', 'UTAMA', 'SENTOSA', 'MAKMUR', 'SEJAHTERA', 'BERJAYA', 'TAMAN', 'NEW', 'GOLDEN',
+	'GRAND', 'ROYAL', 'STAR',
 ]);
 
 /** Lines of a document that OCR sometimes returns instead of the supplier. */
@@ -56,13 +67,19 @@ export interface NameTokens {
 	mayBeTruncated: boolean;
 }
 
-/** How much a word tells about identity: 0 for stop words, little for generic business words. */
+/** How much a word tells about identity: 0 for stop words, little for generic words, less for short ones. */
 export function tokenWeight(token: string): number {
 	if (STOP_WORDS.has(token)) return 0;
 	if (GENERIC_WORDS.has(token)) return 0.3;
-	if (/^\d+$/.test(token)) return 0.5;
-	if (token.length <= 2) return 0.5;
-	return misreadGenericWord(token) ? 0.3 : 1;
+	if (/^\d+$/.test(token) || token.length <= 2) return 0.5;
+	if (misreadGenericWord(token)) return 0.3;
+	// Short words ("LEE", "SENG", "HWA") recur across unrelated names.
+	return token.length === 3 ? 0.6 : token.length === 4 ? 0.8 : 1;
+}
+
+/** A word that can identify a merchant on its own: not generic, not a number, at least three letters. */
+export function isDistinctive(token: string): boolean {
+	return tokenWeight(token) >= 0.6;
 }
 
 /** Memo of the slow check below; bounded so that a long-running process does not grow it forever. */
@@ -84,7 +101,7 @@ function misreadGenericWord(token: string): boolean {
 /** Like `tokenWeight`, for a word OCR may have cut: "STAT" weighs what "STATIONERY" weighs. */
 export function cutWordWeight(token: string): number {
 	const weight = tokenWeight(token);
-	if (weight < 1 || token.length < 3) return weight;
+	if (!isDistinctive(token)) return weight;
 	for (const generic of GENERIC_WORDS) if (generic.startsWith(token)) return 0.3;
 	return weight;
 }

@@ -1,5 +1,5 @@
 import type { FuzzyFinder } from './fuzzy';
-import { cutWordWeight, tokenWeight, type NameTokens } from './merchantName';
+import { cutWordWeight, isDistinctive, tokenWeight, type NameTokens } from './merchantName';
 
 export interface NameComparison {
 	/** 0 = unrelated names, 1 = the same merchant as far as the texts tell. */
@@ -63,7 +63,7 @@ function compareWithText(words: string[], text: NameTokens, finder: FuzzyFinder)
 		if (!observable[index]) return;
 		totalWeight += weights[index];
 		matchedWeight += weights[index] * qualities[index];
-		if (weights[index] === 1) {
+		if (weights[index] >= 0.6) {
 			hasDistinctive = true;
 			if (qualities[index] >= 0.5) distinctiveFound = true;
 		}
@@ -73,8 +73,8 @@ function compareWithText(words: string[], text: NameTokens, finder: FuzzyFinder)
 	// Shared generic words only ("RESTORAN …", "… HARDWARE") say nothing about identity.
 	if (hasDistinctive && !distinctiveFound) similarity = Math.min(similarity, 0.3);
 	// Brand descriptors show only the first distinctive word of the legal name ("GARDENIA SHAH ALAM").
-	const leadWord = words.find((word) => tokenWeight(word) === 1);
-	if (leadWord && leadWord.length >= 4 && text.tokens[0] === leadWord) similarity = Math.max(similarity, 0.75);
+	const leadWord = words.find(isDistinctive);
+	if (leadWord && leadWord.length >= 5 && text.tokens[0] === leadWord) similarity = Math.max(similarity, 0.75);
 	return Math.min(1, similarity);
 }
 

@@ -30,8 +30,8 @@ export interface AmountContext {
 	fxRates: ReadonlyMap<string, number>;
 }
 
-/** OCR digit confusions (3/8, 1/7, 5/6 …), both ways. */
-const CONFUSABLE_DIGITS = new Set(['38', '83', '17', '71', '56', '65', '08', '80', '35', '53', '06', '60', '09', '90', '68', '86', '89', '98']);
+/** OCR digit confusions seen on receipts (3/8, 1/7, 5/6, 3/5, 0/8), both ways. */
+const CONFUSABLE_DIGITS = new Set(['38', '83', '17', '71', '56', '65', '35', '53', '08', '80']);
 
 /** The amounts OCR could have read instead of `cents` by misreading one digit. */
 export function digitMisreadVariants(cents: number): number[] {
@@ -220,33 +220,39 @@ function describeOffset(offset: number): string {
 	return offset > 0 ? `${offset} ${days} after the document` : `${-offset} ${days} before the document`;
 }
 
-/** Whether the candidate's date is in the window its kind of payment allows (numbers only, for the index). */
-export function withinDateWindow(document: ReadDocument, candidate: Candidate, options: MatchOptions): boolean {
-	if (document.day === null) return true;
-	if (candidate.day === null) return false;
-	const offset = candidate.day - document.day;
+function inWindow(offset: number, candidate: Candidate, options: MatchOptions): boolean {
 	return candidate.isTransfer
 		? offset >= -options.transferDaysBefore && offset <= options.transferDaysAfter
 		: offset >= -options.cardDaysBefore && offset <= options.cardDaysAfter;
 }
 
+/** Whether the candidate's date is in the window its kind of payment allows (numbers only, for the index). */
+export function withinDateWindow(document: ReadDocument, candidate: Candidate, options: MatchOptions): boolean {
+	if (document.day === null) return true;
+	return candidate.day !== null && inWindow(candidate.day - document.day, candidate, options);
+}
+
+function dateWeight(offset: number, candidate: Candidate): number {
+	if (candidate.isTransfer) return offset < 0 ? 0.5 : offset <= 7 ? 1.5 : offset <= 20 ? 1 : 0.5;
+	if (offset === 0) return 2.5;
+	if (Math.abs(offset) === 1) return 2;
+	if (offset === 2) return 1.2;
+	if (offset > 0 && offset <= 4) return 0.5;
+	return offset < 0 ? 0.3 : 0;
+}
+
 /**
  * Card payments are authorised on the purchase day, give or take a time zone (UTC dates) or an offline terminal;
- * transfers are paid days to weeks after an invoice.
+ * transfers are paid days to weeks after an invoice. A date OCR read with day and month swapped is not tried: the
+ * same purchase repeated on the swapped day would be attached as readily, and repeats are far more common.
  */
 export function assessDate(document: ReadDocument, candidate: Candidate, options: MatchOptions): DateAssessment {
 	if (document.day === null) return { plausible: true, weight: 0, offset: null, detail: 'the document shows no date' };
 	if (candidate.day === null) return { plausible: false, weight: 0, offset: null, detail: 'the transaction has no date' };
+	const kind = candidate.isTransfer ? 'transfer' : 'card payment';
 	const offset = candidate.day - document.day;
-	const when = describeOffset(offset);
-	if (candidate.isTransfer) {
-		if (offset < -options.transferDaysBefore || offset > options.transferDaysAfter) return { plausible: false, weight: 0, offset, detail: `${when}: outside the transfer window` };
-		const weight = offset < 0 ? 0.5 : offset <= 7 ? 1.5 : offset <= 20 ? 1 : 0.5;
-		return { plausible: true, weight, offset, detail: `transfer ${when}` };
-	}
-	if (offset < -options.cardDaysBefore || offset > options.cardDaysAfter) return { plausible: false, weight: 0, offset, detail: `${when}: outside the card window` };
-	const weight = offset === 0 ? 2.5 : Math.abs(offset) === 1 ? 2 : offset === 2 ? 1.2 : offset <= 4 && offset > 0 ? 0.5 : offset < 0 ? 0.3 : 0;
-	return { plausible: true, weight, offset, detail: `card payment ${when}` };
+	if (!inWindow(offset, candidate, options)) return { plausible: false, weight: 0, offset, detail: `${describeOffset(offset)}: outside the ${kind} window` };
+	return { plausible: true, weight: dateWeight(offset, candidate), offset, detail: `${kind} ${describeOffset(offset)}` };
 }
 
 /** Maps a name similarity to evidence: a clearly different name speaks against the candidate. */

@@ -195,6 +195,16 @@ describe('matchTransaction: one example per signal', () => {
 			expect(matchTransaction(receipt(), [transfer])).toMatchObject({ outcome: 'matched', transactionId: transfer.id });
 		});
 
+		it('does not try the date with day and month swapped (a repeat purchase on that day is likelier)', () => {
+			const payment = transaction({ emitted_at: '2018-03-05T10:00:00.000Z' });
+			expect(matchTransaction(receipt({ date: '2018-05-03' }), [payment]).outcome).toBe('no_candidate');
+		});
+
+		it('treats an impossible date as no date', () => {
+			const decision = matchTransaction(receipt({ date: '2018-02-31' }), [transaction()]);
+			expect(reasonsOf(decision).date).toBe('the document shows no date');
+		});
+
 		it('ignores transactions emitted after asOf', () => {
 			const later = transaction({ emitted_at: '2018-03-13T10:00:00.000Z' });
 			const decision = matchTransaction(receipt(), [later], { asOf: '2018-03-12T20:00:00.000Z' });
