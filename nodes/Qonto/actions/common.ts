@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_MAX_FILE_MB } from '../../../src/qonto/constants';
 import type { ExecutionState } from '../helpers';
 
 /** Every operation: `description` (its parameters, shown for its resource and operation) and `execute` for one item. */
@@ -37,3 +38,22 @@ export function returnAllAndLimit(resource: string, operation: string): INodePro
 export function toItems(records: readonly object[]): INodeExecutionData[] {
 	return records.map((record) => ({ json: { ...record } as INodeExecutionData['json'] }));
 }
+
+/** The options every file upload to Qonto shares (supplier invoice upload, attach to transaction). */
+export const uploadFileOptions: INodeProperties[] = [
+	{
+		displayName: 'File Name',
+		name: 'fileName',
+		type: 'string',
+		default: '',
+		description: 'Name shown in Qonto; default the binary file name. The extension is corrected to the real file type.',
+	},
+	{
+		displayName: 'Max File Size (MB)',
+		name: 'maxFileSizeMb',
+		type: 'number',
+		typeOptions: { minValue: 0.001, numberPrecision: 3 },
+		default: DEFAULT_MAX_FILE_MB,
+		description: 'Larger files are refused before sending: Qonto takes at most 15 MB per request. 1 MB = 1024 × 1024 bytes.',
+	},
+];

@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_MAX_FILE_MB, SUPPLIER_INVOICE_SOURCES } from '../../../../src/qonto/constants';
+import { SUPPLIER_INVOICE_SOURCES } from '../../../../src/qonto/constants';
 import { assertRequestSize } from '../../../../src/qonto/files';
 import { IDEMPOTENCY_NAMESPACES } from '../../../../src/qonto/idempotency';
 import { buildMultipartBody } from '../../../../src/qonto/multipart';
 import { interpretBulkUpload, normalizeSupplierInvoice, supplierInvoiceUploadParts } from '../../../../src/qonto/supplierInvoices';
+import { uploadFileOptions } from '../common';
 import { type ExecutionState, idempotencyKeyFor, jsonParameter, readInputFile } from '../../helpers';
 import { qontoRequest } from '../../transport';
 
@@ -42,21 +43,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				description: 'Name shown in Qonto; default the binary file name. The extension is corrected to the real file type.',
-			},
-			{
-				displayName: 'Max File Size (MB)',
-				name: 'maxFileSizeMb',
-				type: 'number',
-				typeOptions: { minValue: 0.001, numberPrecision: 3 },
-				default: DEFAULT_MAX_FILE_MB,
-				description: 'Larger files are refused before sending: Qonto takes at most 15 MB per request. 1 MB = 1024 × 1024 bytes.',
-			},
+			...uploadFileOptions,
 			{
 				displayName: 'Meta (JSON)',
 				name: 'meta',
