@@ -279,8 +279,10 @@ async function runScale(args: Arguments): Promise<void> {
 	console.log(timingLine('indexed match (index lookup + matcher), first pass', coldTimes));
 	console.log(timingLine(`indexed match (index lookup + matcher), warm, ${args.repeat} passes`, matchTimes));
 	console.log(`plain fuse.js search over all ${history.length} transactions (index built once in ${fuseBuildMs.toFixed(0)} ms): ${timingLine('', fuseTimes).slice(2)}`);
-	console.log(`ratio: plain fuse.js search / indexed match = ${(mean(fuseTimes) / mean(matchTimes)).toFixed(1)}x (mean per document)`);
-	console.log(`budget: ${mean(matchTimes) <= 5 ? 'OK' : 'OVER'} (<= 5 ms per document)`);
+	console.log(
+		`ratio: plain fuse.js search / indexed match = ${(mean(fuseTimes) / mean(matchTimes)).toFixed(0)}x warm, ${(mean(fuseTimes) / mean(coldTimes)).toFixed(0)}x first pass (mean per document)`,
+	);
+	console.log(`budget: ${mean(matchTimes) <= 5 ? 'OK' : 'OVER'} (<= 5 ms per document after loading, warm mean; first pass ${mean(coldTimes) <= 5 ? 'also within' : 'over'})`);
 
 	if (args.verify) {
 		let same = 0;

@@ -45,14 +45,14 @@ const GENERIC_WORDS = new Set([
 /** Lines of a document that OCR sometimes returns instead of the supplier. */
 const HEADING_WORDS = new Set([
 	'TAX', 'INVOICE', 'RECEIPT', 'OFFICIAL', 'CASH', 'BILL', 'SALES', 'SIMPLIFIED', 'GST', 'VAT', 'FACTURE', 'TICKET',
-	'RECU', 'QUITTANCE', 'NOTE', 'RECHNUNG', 'QUITTUNG', 'KASSENBON', 'BELEG', 'FACTURA', 'RECIBO', 'TICKET', 'RICEVUTA',
+	'RECU', 'QUITTANCE', 'NOTE', 'RECHNUNG', 'QUITTUNG', 'KASSENBON', 'BELEG', 'FACTURA', 'RECIBO', 'RICEVUTA',
 	'SCONTRINO', 'FATTURA', 'COPY', 'CUSTOMER', 'DUPLICATE', 'ORIGINAL', 'NO', 'TABLE', 'CHECK', 'ORDER', 'DEBIT', 'CREDIT',
 ]);
 
 /** Payment processors that put their own name before the merchant's (`SUMUP *SANYU`, `ZETTLE_*…`, `PAYPAL *…`). */
 const PAYMENT_PROCESSORS = new Set([
 	'SUMUP', 'SQ', 'SQUARE', 'SQU', 'ZETTLE', 'IZETTLE', 'IZ', 'PAYPAL', 'PP', 'STRIPE', 'SP', 'ADYEN', 'PAYPLUG', 'LYDIA',
-	'SUMUP.', 'MOLLIE', 'WORLDLINE', 'LYRA', 'PAYZEN', 'GOOGLE', 'GPAY', 'APPLE', 'APPLEPAY', 'TST', 'TOAST', 'CLOVER',
+	'MOLLIE', 'WORLDLINE', 'LYRA', 'PAYZEN',
 ]);
 /** Clean counterparty names that name the processor instead of the merchant. */
 const PROCESSOR_NAMES = new Set(['SUMUP', 'SQUARE', 'ZETTLE', 'IZETTLE', 'PAYPAL', 'STRIPE', 'ADYEN', 'PAYPLUG', 'MOLLIE', 'LYDIA']);
@@ -77,9 +77,12 @@ export function tokenWeight(token: string): number {
 	return token.length === 3 ? 0.6 : token.length === 4 ? 0.8 : 1;
 }
 
+/** The weight of the shortest word that can identify a merchant on its own. */
+export const DISTINCTIVE_WEIGHT = 0.6;
+
 /** A word that can identify a merchant on its own: not generic, not a number, at least three letters. */
 export function isDistinctive(token: string): boolean {
-	return tokenWeight(token) >= 0.6;
+	return tokenWeight(token) >= DISTINCTIVE_WEIGHT;
 }
 
 /** Memo of the slow check below; bounded so that a long-running process does not grow it forever. */
@@ -98,12 +101,12 @@ function misreadGenericWord(token: string): boolean {
 	return known;
 }
 
+/** Every prefix (3+ letters) of a generic word, so that a word OCR cut ("STAT") is known as generic. */
+const GENERIC_PREFIXES = new Set([...GENERIC_WORDS].flatMap((word) => Array.from({ length: Math.max(0, word.length - 2) }, (_, index) => word.slice(0, index + 3))));
+
 /** Like `tokenWeight`, for a word OCR may have cut: "STAT" weighs what "STATIONERY" weighs. */
 export function cutWordWeight(token: string): number {
-	const weight = tokenWeight(token);
-	if (!isDistinctive(token)) return weight;
-	for (const generic of GENERIC_WORDS) if (generic.startsWith(token)) return 0.3;
-	return weight;
+	return isDistinctive(token) && GENERIC_PREFIXES.has(token) ? 0.3 : tokenWeight(token);
 }
 
 /** Upper case, accents and apostrophes removed, `D.I.Y.` → `DIY`, `S/B` → `SB`, other punctuation → spaces. */

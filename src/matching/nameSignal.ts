@@ -1,5 +1,5 @@
 import type { FuzzyFinder } from './fuzzy';
-import { cutWordWeight, isDistinctive, tokenWeight, type NameTokens } from './merchantName';
+import { cutWordWeight, DISTINCTIVE_WEIGHT, isDistinctive, tokenWeight, type NameTokens } from './merchantName';
 
 export interface NameComparison {
 	/** 0 = unrelated names, 1 = the same merchant as far as the texts tell. */
@@ -63,12 +63,13 @@ function compareWithText(words: string[], text: NameTokens, finder: FuzzyFinder)
 		if (!observable[index]) return;
 		totalWeight += weights[index];
 		matchedWeight += weights[index] * qualities[index];
-		if (weights[index] >= 0.6) {
+		if (weights[index] >= DISTINCTIVE_WEIGHT) {
 			hasDistinctive = true;
 			if (qualities[index] >= 0.5) distinctiveFound = true;
 		}
 	});
 	if (totalWeight === 0) return 0;
+	// Share of the document's words found, scaled down when less than one full distinctive word was found at all.
 	let similarity = (matchedWeight / totalWeight) * Math.min(1, matchedWeight);
 	// Shared generic words only ("RESTORAN …", "… HARDWARE") say nothing about identity.
 	if (hasDistinctive && !distinctiveFound) similarity = Math.min(similarity, 0.3);

@@ -47,19 +47,24 @@ export function digitMisreadVariants(cents: number): number[] {
 	return variants;
 }
 
+/** Whether two amounts with as many digits differ in exactly one digit, by a known confusion. */
 function oneDigitMisread(a: number, b: number): boolean {
-	const left = String(a);
-	const right = String(b);
-	if (left.length !== right.length || left === right) return false;
-	let differences = 0;
+	if (a === b || a <= 0 || b <= 0) return false;
+	let left = a;
+	let right = b;
 	let pair = '';
-	for (let i = 0; i < left.length; i++) {
-		if (left[i] !== right[i]) {
-			differences++;
-			pair = left[i] + right[i];
-		}
+	while (left > 0 || right > 0) {
+		const leftDigit = left % 10;
+		const rightDigit = right % 10;
+		left = Math.floor(left / 10);
+		right = Math.floor(right / 10);
+		// Different lengths: a leading digit against nothing.
+		if ((left === 0) !== (right === 0)) return false;
+		if (leftDigit === rightDigit) continue;
+		if (pair) return false;
+		pair = `${leftDigit}${rightDigit}`;
 	}
-	return differences === 1 && CONFUSABLE_DIGITS.has(pair);
+	return CONFUSABLE_DIGITS.has(pair);
 }
 
 export function formatMoney(cents: number, currency: string | null): string {
@@ -255,20 +260,21 @@ export function assessDate(document: ReadDocument, candidate: Candidate, options
 	return { plausible: true, weight: dateWeight(offset, candidate), offset, detail: `${kind} ${describeOffset(offset)}` };
 }
 
-/** Maps a name similarity to evidence: a clearly different name speaks against the candidate. */
+/** Name similarity → evidence, linear between these points: a clearly different name speaks against the candidate. */
+const NAME_WEIGHT_POINTS: ReadonlyArray<readonly [similarity: number, weight: number]> = [
+	[0, -4],
+	[0.3, -2],
+	[0.5, 0],
+	[0.75, 2.2],
+	[0.9, 3.2],
+	[1, 3.5],
+];
+
 export function nameWeight(similarity: number): number {
-	const points: Array<[number, number]> = [
-		[0, -4],
-		[0.3, -2],
-		[0.5, 0],
-		[0.75, 2.2],
-		[0.9, 3.2],
-		[1, 3.5],
-	];
-	for (let i = 1; i < points.length; i++) {
-		const [x1, y1] = points[i];
-		const [x0, y0] = points[i - 1];
-		if (similarity <= x1) return y0 + ((similarity - x0) / (x1 - x0)) * (y1 - y0);
+	for (let i = 1; i < NAME_WEIGHT_POINTS.length; i++) {
+		const [x1, y1] = NAME_WEIGHT_POINTS[i];
+		const [x0, y0] = NAME_WEIGHT_POINTS[i - 1];
+		if (similarity <= x1) return y0 + ((Math.max(similarity, x0) - x0) / (x1 - x0)) * (y1 - y0);
 	}
-	return points[points.length - 1][1];
+	return NAME_WEIGHT_POINTS[NAME_WEIGHT_POINTS.length - 1][1];
 }

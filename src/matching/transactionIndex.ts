@@ -58,19 +58,23 @@ function amountSorted(entries: readonly Entry[]): AmountSorted {
 	};
 }
 
-/** Adds to `found` the entries whose local or account amount lies in one of the (sorted, disjoint) ranges. */
-function collectInRanges(sorted: AmountSorted, ranges: readonly Range[], found: Set<Entry>): void {
-	const lists: Array<[Entry[], Float64Array]> = [
-		[sorted.byLocalAmount, sorted.localAmounts],
-		[sorted.byAccountAmount, sorted.accountAmounts],
-	];
-	for (const [entries, amounts] of lists) {
-		if (amounts.length === 0) continue;
-		for (const [low, high] of ranges) {
-			if (low > amounts[amounts.length - 1]) break;
-			for (let i = lowerBound(amounts, low); i < amounts.length && amounts[i] <= high; i++) found.add(entries[i]);
-		}
+/** Adds to `found` the entries whose amount lies in one of the (sorted, disjoint) ranges. */
+function collectSorted(entries: readonly Entry[], amounts: Float64Array, ranges: readonly Range[], found: Set<Entry>): void {
+	if (amounts.length === 0) return;
+	const largest = amounts[amounts.length - 1];
+	// Indexed loops: destructuring tuples here allocates iterators in the hottest loop of the index.
+	for (let r = 0; r < ranges.length; r++) {
+		const low = ranges[r][0];
+		const high = ranges[r][1];
+		if (low > largest) return;
+		for (let i = lowerBound(amounts, low); i < amounts.length && amounts[i] <= high; i++) found.add(entries[i]);
 	}
+}
+
+/** Adds to `found` the entries whose local or account amount lies in one of the ranges. */
+function collectInRanges(sorted: AmountSorted, ranges: readonly Range[], found: Set<Entry>): void {
+	collectSorted(sorted.byLocalAmount, sorted.localAmounts, ranges, found);
+	collectSorted(sorted.byAccountAmount, sorted.accountAmounts, ranges, found);
 }
 
 /** Sorts ranges and merges the overlapping ones. */
