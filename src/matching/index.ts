@@ -1,7 +1,6 @@
 export { matchTransaction, type TransactionInput } from './matchTransaction';
 export { DEFAULT_MATCH_OPTIONS, resolveMatchOptions } from './options';
 export { TransactionIndex, type TransactionIndexOptions } from './transactionIndex';
-export { createFuseFinder, type FuzzyFinder } from './fuzzy';
 export { toMatchDocument, transactionList } from './input';
 export type {
 	AmountKind,
