@@ -13,40 +13,39 @@ function numberList(value: unknown): number[] {
 		.filter((entry) => Number.isFinite(entry) && entry > 0);
 }
 
-/** The Options collection as matcher options (percentages become ratios). */
-function matchOptionsFrom(options: IDataObject): Partial<MatchOptions> {
-	const result: Partial<MatchOptions> = {};
-	const numberOption = (name: string): number | undefined => (typeof options[name] === 'number' ? (options[name] as number) : undefined);
-	const copy = (name: keyof MatchOptions, value: number | undefined) => {
-		if (value !== undefined) Object.assign(result, { [name]: value });
-	};
-	copy('minConfidence', numberOption('minConfidence'));
-	copy('cardDaysBefore', numberOption('cardDaysBefore'));
-	copy('cardDaysAfter', numberOption('cardDaysAfter'));
-	copy('transferDaysBefore', numberOption('transferDaysBefore'));
-	copy('transferDaysAfter', numberOption('transferDaysAfter'));
-	copy('roundingToleranceCents', numberOption('roundingToleranceCents'));
-	const tipPercent = numberOption('maxTipPercent');
-	copy('maxTipRatio', tipPercent === undefined ? undefined : tipPercent / 100);
-	copy('maxTipCents', numberOption('maxTipCents'));
-	if (options.fuelPreauthorisationCents !== undefined) result.fuelPreauthorisationCents = numberList(options.fuelPreauthorisationCents).map(Math.round);
-	if (options.vatRatesPercent !== undefined) result.vatRates = numberList(options.vatRatesPercent).map((percent) => percent / 100);
-	if (typeof options.includePending === 'boolean') result.includePending = options.includePending;
-	if (typeof options.asOf === 'string' && options.asOf.trim()) result.asOf = options.asOf.trim();
-	const aliasRows = (options.supplierAliases as IDataObject | undefined)?.alias;
-	if (Array.isArray(aliasRows)) {
-		const aliases: Record<string, string[]> = {};
-		for (const row of aliasRows as IDataObject[]) {
-			const name = typeof row.name === 'string' ? row.name.trim() : '';
-			const others = String(row.aliases ?? '')
-				.split(/[,;\n]+/)
-				.map((alias) => alias.trim())
-				.filter(Boolean);
-			if (name && others.length > 0) aliases[name] = [...(aliases[name] ?? []), ...others];
-		}
-		result.supplierAliases = aliases;
+/** Comma-separated "Supplier Name → Bank Names" rows as the matcher's aliases. */
+function aliasesFrom(rows: unknown): Record<string, string[]> {
+	const aliases: Record<string, string[]> = {};
+	for (const row of Array.isArray(rows) ? (rows as IDataObject[]) : []) {
+		const name = typeof row.name === 'string' ? row.name.trim() : '';
+		const others = String(row.aliases ?? '')
+			.split(/[,;\n]+/)
+			.map((alias) => alias.trim())
+			.filter(Boolean);
+		if (name && others.length > 0) aliases[name] = [...(aliases[name] ?? []), ...others];
 	}
-	return result;
+	return aliases;
+}
+
+/** The Options collection as matcher options; what is left out (undefined) takes the matcher's default. */
+function matchOptionsFrom(options: IDataObject): Partial<MatchOptions> {
+	const number = (name: string): number | undefined => (typeof options[name] === 'number' ? (options[name] as number) : undefined);
+	const tipPercent = number('maxTipPercent');
+	return {
+		minConfidence: number('minConfidence'),
+		cardDaysBefore: number('cardDaysBefore'),
+		cardDaysAfter: number('cardDaysAfter'),
+		transferDaysBefore: number('transferDaysBefore'),
+		transferDaysAfter: number('transferDaysAfter'),
+		roundingToleranceCents: number('roundingToleranceCents'),
+		maxTipRatio: tipPercent === undefined ? undefined : tipPercent / 100,
+		maxTipCents: number('maxTipCents'),
+		fuelPreauthorisationCents: options.fuelPreauthorisationCents === undefined ? undefined : numberList(options.fuelPreauthorisationCents).map(Math.round),
+		vatRates: options.vatRatesPercent === undefined ? undefined : numberList(options.vatRatesPercent).map((percent) => percent / 100),
+		includePending: typeof options.includePending === 'boolean' ? options.includePending : undefined,
+		asOf: typeof options.asOf === 'string' && options.asOf.trim() ? options.asOf.trim() : undefined,
+		supplierAliases: aliasesFrom((options.supplierAliases as IDataObject | undefined)?.alias),
+	};
 }
 
 /** The part of the decision that goes into the output item. */
