@@ -232,6 +232,10 @@ export class WhatsAppFake extends ContractFake<WhatsAppRoute> {
 
 	private mediaMetadata({ request, params }: RouteContext): FakeResponse {
 		if (!this.authorized(request)) return this.invalidToken(request);
+		// The same path shape reads the business phone number (what the credential test calls).
+		if (params.mediaId === this.phoneNumberId) {
+			return { status: 200, json: { display_phone_number: '+972 12-345-6789', verified_name: 'Invoice Inbox (fake)', quality_rating: 'GREEN', id: this.phoneNumberId } };
+		}
 		const media = this.media.get(params.mediaId);
 		if (!media) return unknownObject('GET', params.mediaId);
 		const body = loadFixture<Record<string, unknown>>('whatsapp/outgoing/get_media.response.json');

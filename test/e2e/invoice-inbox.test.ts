@@ -57,6 +57,27 @@ describe('the invoice inbox workflow', () => {
 		expect(await inbox.waitForReply(messageId)).toMatch(/16 MB, larger than the limit of 15 MB/);
 	});
 
+	test.each([
+		['whatsAppCloudApiCredential', 'whatsAppCloudApi'],
+		['mindeeExtractionApiCredential', 'mindeeExtractionApi'],
+		['qontoApiCredential', 'qontoApi'],
+	])("n8n's credential test passes for %s against the stand-in", async (id, type) => {
+		const stored = inbox.credentialData[id];
+		const response = await inbox.n8n.rest('/credentials/test', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ credentials: { id, name: id, type, data: stored } }),
+		});
+		expect(response.status).toBe(200);
+		expect(await response.json()).toMatchObject({ data: { status: 'OK' } });
+		const wrong = await inbox.n8n.rest('/credentials/test', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ credentials: { id, name: id, type, data: { ...stored, accessToken: 'wrong', apiKey: 'wrong', secretKey: 'wrong' } } }),
+		});
+		expect(await wrong.json()).toMatchObject({ data: { status: 'Error' } });
+	});
+
 	test('a text message gets the "documents only" answer and no reaction', async () => {
 		const messageId = await inbox.sendText('Hello, can you help me with my card?');
 		const executions = await inbox.n8n.waitForExecutions(inbox.workflow.id!, 1, 30_000);

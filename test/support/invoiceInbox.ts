@@ -34,6 +34,8 @@ export interface InvoiceInbox {
 	fakes: AllFakes;
 	n8n: N8nInstance;
 	workflow: WorkflowJson;
+	/** The plain data of the imported credentials, by credential id. */
+	credentialData: Record<string, Record<string, string>>;
 	webhookUrl: string;
 	receipts: SampleReceipt[];
 	/** Posts a signed WhatsApp document message; returns its message id. */
@@ -102,18 +104,18 @@ export async function startInvoiceInbox(options: { label?: string; ports?: { n8n
 		fakes.qonto.setTransactions(demoTransactions(receipts, String(fakes.qonto.mainBankAccount.id)));
 		const workflow = { ...loadWorkflow(), id: 'InvoiceInbox0001' };
 		const credentials = fakes.credentials;
+		const credentialData = {
+			whatsAppCloudApiCredential: { accessToken: credentials.whatsapp.accessToken, phoneNumberId: credentials.whatsapp.phoneNumberId, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: credentials.whatsapp.graphBaseUrl, apiVersion: 'v24.0' },
+			mindeeExtractionApiCredential: { apiKey: credentials.mindee.apiKey, modelId: credentials.mindee.modelId, baseUrl: credentials.mindee.baseUrl },
+			qontoApiCredential: { environment: 'production', login: credentials.qonto.login, secretKey: credentials.qonto.secretKey, baseUrl: credentials.qonto.baseUrl },
+		};
 		const n8n = await startN8n({
 			label: options.label ?? 'invoice-inbox',
 			workflows: [workflow],
 			credentials: [
-				{
-					id: 'whatsAppCloudApiCredential',
-					name: 'WhatsApp Cloud API',
-					type: 'whatsAppCloudApi',
-					data: { accessToken: credentials.whatsapp.accessToken, phoneNumberId: credentials.whatsapp.phoneNumberId, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: credentials.whatsapp.graphBaseUrl, apiVersion: 'v24.0' },
-				},
-				{ id: 'mindeeExtractionApiCredential', name: 'Mindee Extraction API', type: 'mindeeExtractionApi', data: { apiKey: credentials.mindee.apiKey, modelId: credentials.mindee.modelId, baseUrl: credentials.mindee.baseUrl } },
-				{ id: 'qontoApiCredential', name: 'Qonto API', type: 'qontoApi', data: { environment: 'production', login: credentials.qonto.login, secretKey: credentials.qonto.secretKey, baseUrl: credentials.qonto.baseUrl } },
+				{ id: 'whatsAppCloudApiCredential', name: 'WhatsApp Cloud API', type: 'whatsAppCloudApi', data: credentialData.whatsAppCloudApiCredential },
+				{ id: 'mindeeExtractionApiCredential', name: 'Mindee Extraction API', type: 'mindeeExtractionApi', data: credentialData.mindeeExtractionApiCredential },
+				{ id: 'qontoApiCredential', name: 'Qonto API', type: 'qontoApi', data: credentialData.qontoApiCredential },
 			],
 		});
 		const webhookUrl = n8n.webhookUrl('WhatsApp Inbox Trigger');
@@ -127,6 +129,7 @@ export async function startInvoiceInbox(options: { label?: string; ports?: { n8n
 			fakes,
 			n8n,
 			workflow,
+			credentialData,
 			webhookUrl,
 			receipts,
 			async sendDocument(bytes, fileName, mimeType, declaredSize) {
