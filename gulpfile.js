@@ -1,9 +1,10 @@
-// Copies node and credential icons next to the compiled files: tsc only emits JavaScript.
-const { src, dest, task } = require('gulp');
+// Copies what tsc does not emit next to the compiled nodes: icons, and the codex files (X.node.json) that n8n reads
+// for a node's categories and documentation links.
+const { src, dest, task, parallel } = require('gulp');
 
-function copyIcons() {
-	const nodeIcons = src('nodes/**/*.{png,svg}', { encoding: false }).pipe(dest('dist/nodes'));
-	return src('credentials/**/*.{png,svg}', { encoding: false }).pipe(dest('dist/credentials'));
-}
+const copy = (pattern, target) => () => src(pattern, { encoding: false }).pipe(dest(target));
 
-task('build:icons', copyIcons);
+task(
+	'build:icons',
+	parallel(copy('nodes/**/*.{png,svg,node.json}', 'dist/nodes'), copy('credentials/**/*.{png,svg}', 'dist/credentials')),
+);
