@@ -5,6 +5,6 @@ const { src, dest, task, parallel } = require('gulp');
 const copy = (pattern, target) => () => src(pattern, { encoding: false }).pipe(dest(target));
 
 task(
-	'build:icons',
+	'build:assets',
 	parallel(copy('nodes/**/*.{png,svg,node.json}', 'dist/nodes'), copy('credentials/**/*.{png,svg}', 'dist/credentials')),
 );
