@@ -3,17 +3,9 @@
  * strings (`{"value":"22.10","currency":"EUR"}`), which are converted exactly (string arithmetic, no floats).
  */
 
-/** ISO 4217 minor-unit exponents that are not 2. */
-const EXPONENTS: Record<string, number> = {
-	BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-	BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-	CLF: 4, UYW: 4,
-};
+import { currencyExponent } from '../common/currency';
 
-export function currencyExponent(currency: string | null | undefined): number {
-	if (!currency) return 2;
-	return EXPONENTS[currency.trim().toUpperCase()] ?? 2;
-}
+export { currencyExponent };
 
 /**
  * "22.10" → 2210 (EUR). Accepts a decimal comma ("10,00"), a sign, spaces and thousands separators ("1 234.50",
