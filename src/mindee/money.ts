@@ -4,9 +4,9 @@
  * cents and 0.29 EUR is 29, never 28.999… .
  */
 
-import { currencyExponent, DEFAULT_CURRENCY_EXPONENT } from '../common/currency';
+import { currencyExponent } from '../common/currency';
 
-export { currencyExponent, DEFAULT_CURRENCY_EXPONENT };
+export { currencyExponent };
 
 /** An ISO 4217 code in upper case, or null for anything that is not three letters. */
 export function currencyCode(value: unknown): string | null {
