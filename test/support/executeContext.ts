@@ -1,100 +1,232 @@
 /**
  * A stand-in for n8n's IExecuteFunctions for node tests: parameters per item, credentials, binary helpers, and
- * `helpers.httpRequestWithAuthentication` performing REAL HTTP (through axios, as n8n-core does) with the
- * credential's `authenticate` headers applied — so the contract fakes record the requests a node really sends.
+ * `helpers.httpRequestWithAuthentication` performing REAL HTTP (global fetch) the way n8n's core does, so the
+ * contract fakes record the requests a node really sends:
+ *  - a credential's own `authenticate` is applied (a function, or the generic `{ headers }` form with
+ *    `{{$credentials.x}}` placeholders);
+ *  - an OAuth2 credential (`oauthTokenData` in its data) signs with `Bearer <access_token>`; when the call throws a
+ *    401, the token is refreshed at the credential's `accessTokenUrl` (refresh_token grant, client credentials in the
+ *    body) and the call retried once — like n8n's requestOAuth2;
+ *  - `ignoreHttpStatusErrors` (true or {ignore, except}), `returnFullResponse`, `encoding: 'stream'`, JSON parsing
+ *    like axios, and failures thrown as NodeApiError around an axios-like error.
  */
-import axios, { type AxiosRequestConfig } from 'axios';
 import { mockDeep } from 'jest-mock-extended';
-import type { IBinaryData, ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	IBinaryData,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { Readable } from 'node:stream';
+
+export type Authenticate = (credentials: IDataObject, request: IHttpRequestOptions) => Promise<IHttpRequestOptions> | IHttpRequestOptions;
 
 export interface ExecuteContextOptions {
-	items: INodeExecutionData[];
-	/** Parameters, the same for every item, or a function of the item index. */
+	items?: INodeExecutionData[];
+	/** Parameters, the same for every item, or a function of the item index. Values are copied on each read. */
 	parameters: IDataObject | ((itemIndex: number) => IDataObject);
-	credentials: Record<string, ICredentialDataDecryptedObject>;
-	/** Headers each credential type adds to a request, as its `authenticate` would. */
-	authenticate?: Record<string, (credentials: ICredentialDataDecryptedObject) => Record<string, string>>;
+	/** Credential data by credential type name. */
+	credentials: Record<string, IDataObject>;
+	/** The credential types' `authenticate`, by type name (OAuth2 types need none). */
+	authenticate?: Record<string, Authenticate | IAuthenticateGeneric>;
 	continueOnFail?: boolean;
 	node?: Partial<INode>;
 }
 
-export interface RecordedHttpCall {
+export interface WireCall {
 	credentialType: string;
-	options: IHttpRequestOptions;
+	method: string;
+	url: string;
+	status: number | null;
 }
 
-/** n8n's IHttpRequestOptions → axios, following n8n-core's conversion for the options our nodes use. */
-async function performRequest(options: IHttpRequestOptions, extraHeaders: Record<string, string>) {
-	const config: AxiosRequestConfig = {
-		method: options.method ?? 'GET',
-		url: options.url,
-		baseURL: options.baseURL,
-		params: options.qs,
-		data: options.body,
-		headers: { ...extraHeaders, ...(options.headers as Record<string, string>) },
-		responseType: options.encoding === 'stream' ? 'stream' : options.encoding === 'arraybuffer' ? 'arraybuffer' : options.json ? 'json' : 'text',
-		validateStatus: options.ignoreHttpStatusErrors ? () => true : (status) => status < 400,
-		timeout: options.timeout ?? 30_000,
-		maxRedirects: options.disableFollowRedirect ? 0 : 5,
-		paramsSerializer: { indexes: null },
-	};
-	const response = await axios.request(config);
-	if (options.returnFullResponse) {
-		return { body: response.data, headers: response.headers, statusCode: response.status, statusMessage: response.statusText };
+/** Named like axios' error class: NodeApiError reads the HTTP status from errors whose constructor is AxiosError. */
+class AxiosError extends Error {
+	readonly isAxiosError = true;
+
+	constructor(
+		message: string,
+		readonly response: { status: number; statusText: string; headers: Record<string, string>; data: unknown },
+	) {
+		super(message);
 	}
-	return response.data;
+}
+
+function parseBody(text: string, contentType: string): unknown {
+	if (text === '') return '';
+	if (/json/i.test(contentType) || /^\s*[[{]/.test(text)) {
+		try {
+			return JSON.parse(text);
+		} catch {
+			return text;
+		}
+	}
+	return text;
+}
+
+async function perform(options: IHttpRequestOptions, calls: WireCall[], credentialType: string) {
+	const url = new URL(options.url, options.baseURL);
+	for (const [key, value] of Object.entries(options.qs ?? {})) {
+		for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(item));
+	}
+	const headers: Record<string, string> = { 'User-Agent': 'n8n' };
+	for (const [name, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[name] = String(value);
+	let body: RequestInit['body'];
+	if (Buffer.isBuffer(options.body)) body = new Uint8Array(options.body);
+	else if (options.body instanceof URLSearchParams) body = options.body;
+	else if (options.body !== undefined && options.method !== 'GET') {
+		body = JSON.stringify(options.body);
+		if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+	}
+	const call: WireCall = { credentialType, method: options.method ?? 'GET', url: url.toString(), status: null };
+	calls.push(call);
+	const response = await fetch(url, { method: options.method ?? 'GET', headers, body });
+	call.status = response.status;
+	const responseHeaders: Record<string, string> = {};
+	response.headers.forEach((value, name) => (responseHeaders[name] = value));
+	const received =
+		options.encoding === 'stream' && response.body
+			? Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0])
+			: parseBody(await response.text(), responseHeaders['content-type'] ?? '');
+	return { statusCode: response.status, statusMessage: response.statusText, headers: responseHeaders, body: received };
+}
+
+function throwsFor(status: number, ignore: IHttpRequestOptions['ignoreHttpStatusErrors']): boolean {
+	if (ignore === true) return false;
+	if (typeof ignore === 'object' && ignore?.ignore) return ignore.except.includes(status);
+	return status < 200 || status >= 300;
+}
+
+/** The generic `authenticate` form: headers with `{{$credentials.name}}` placeholders. */
+function genericAuthenticate(headers: IDataObject): Authenticate {
+	return (credentials, request) => {
+		const resolved = Object.fromEntries(
+			Object.entries(headers).map(([name, template]) => [name, String(template).replace(/^=/, '').replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''))]),
+		);
+		return { ...request, headers: { ...request.headers, ...resolved } };
+	};
 }
 
 export function createExecuteContext(options: ExecuteContextOptions) {
 	const context = mockDeep<IExecuteFunctions>();
-	const calls: RecordedHttpCall[] = [];
-	const node: INode = { id: 'node-id', name: 'Node Under Test', type: 'n8n-nodes-qonto-whatsapp.test', typeVersion: 1, position: [0, 0], parameters: {}, ...options.node };
-	const parametersOf = (itemIndex: number) => (typeof options.parameters === 'function' ? options.parameters(itemIndex) : options.parameters);
+	const calls: WireCall[] = [];
+	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
+	const credentials = structuredClone(options.credentials);
+	const parametersOf = (itemIndex: number): IDataObject => (typeof options.parameters === 'function' ? options.parameters(itemIndex) : options.parameters);
+	const node: INode = {
+		id: 'node-under-test',
+		name: 'Node Under Test',
+		type: 'n8n-nodes-qonto-whatsapp.test',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parametersOf(0) as INode['parameters'],
+		credentials: Object.fromEntries(Object.keys(credentials).map((type) => [type, { id: `${type}-id`, name: type }])),
+		...options.node,
+	};
 
-	context.getInputData.mockReturnValue(options.items);
 	context.getNode.mockReturnValue(node);
+	context.getInputData.mockReturnValue(items);
 	context.continueOnFail.mockReturnValue(options.continueOnFail ?? false);
 	context.getNodeParameter.mockImplementation(((name: string, itemIndex: number, fallback?: unknown) => {
 		const value = name.split('.').reduce<unknown>((current, key) => (current as IDataObject | undefined)?.[key], parametersOf(itemIndex));
-		if (value === undefined) {
-			if (fallback !== undefined) return fallback;
-			throw new Error(`Test did not set parameter "${name}"`);
-		}
-		return value;
+		return value === undefined ? fallback : structuredClone(value);
 	}) as never);
 	context.getCredentials.mockImplementation((async (type: string) => {
-		const credentials = options.credentials[type];
-		if (!credentials) throw new Error(`Test has no credentials of type ${type}`);
-		return credentials;
+		if (!credentials[type]) throw new Error(`No credentials of type ${type}`);
+		return credentials[type] as ICredentialDataDecryptedObject;
 	}) as never);
-	context.helpers.httpRequestWithAuthentication.mockImplementation((async (credentialType: string, request: IHttpRequestOptions) => {
-		calls.push({ credentialType, options: request });
-		const credentials = options.credentials[credentialType] ?? {};
-		const headers = options.authenticate?.[credentialType]?.(credentials) ?? {};
-		return await performRequest(request, headers);
-	}) as never);
-	context.helpers.httpRequest.mockImplementation((async (request: IHttpRequestOptions) => await performRequest(request, {})) as never);
-	context.helpers.prepareBinaryData.mockImplementation((async (buffer: Buffer, fileName?: string, mimeType?: string) => ({
-		data: buffer.toString('base64'),
-		fileName,
-		mimeType: mimeType ?? 'application/octet-stream',
-		fileSize: String(buffer.length),
-		bytes: buffer.length,
-	})) as never);
-	const binaryOf = (itemIndex: number, property: string): IBinaryData => {
-		const binary = options.items[itemIndex]?.binary?.[property];
-		if (!binary) throw new Error(`No binary data in property "${property}" of item ${itemIndex}`);
+	const binaryOf = (itemIndex: number, name: string): IBinaryData => {
+		const binary = items[itemIndex]?.binary?.[name];
+		if (!binary) throw new NodeOperationError(node, `This operation expects the node's input data to contain a binary file '${name}', but none was found [item ${itemIndex}]`);
 		return binary;
 	};
-	context.helpers.assertBinaryData.mockImplementation(((itemIndex: number, property: string) => binaryOf(itemIndex, property)) as never);
-	context.helpers.getBinaryDataBuffer.mockImplementation((async (itemIndex: number, property: string) => Buffer.from(binaryOf(itemIndex, property).data, 'base64')) as never);
-	context.helpers.returnJsonArray.mockImplementation(((data: IDataObject | IDataObject[]) => (Array.isArray(data) ? data : [data]).map((json) => ({ json }))) as never);
-	return { context, calls };
+	context.helpers.assertBinaryData.mockImplementation(((itemIndex: number, name: string) => binaryOf(itemIndex, name)) as never);
+	context.helpers.getBinaryDataBuffer.mockImplementation((async (itemIndex: number, name: string) => Buffer.from(binaryOf(itemIndex, name).data, 'base64')) as never);
+	context.helpers.prepareBinaryData.mockImplementation((async (buffer: Buffer, fileName?: string, mimeType?: string) =>
+		binaryData(buffer, fileName ?? 'data', mimeType ?? 'application/octet-stream')) as never);
+
+	context.helpers.httpRequestWithAuthentication.mockImplementation((async (credentialType: string, requestOptions: IHttpRequestOptions) => {
+		const data = credentials[credentialType];
+		if (!data) throw new Error(`No credentials of type ${credentialType}`);
+		const send = async (signed: IHttpRequestOptions) => {
+			let response;
+			try {
+				response = await perform(signed, calls, credentialType);
+			} catch (error) {
+				throw new NodeApiError(node, error as never);
+			}
+			if (throwsFor(response.statusCode, signed.ignoreHttpStatusErrors)) {
+				throw new AxiosError(`Request failed with status code ${response.statusCode}`, {
+					status: response.statusCode,
+					statusText: response.statusMessage,
+					headers: response.headers,
+					data: response.body,
+				});
+			}
+			return signed.returnFullResponse ? response : response.body;
+		};
+		try {
+			if (data.oauthTokenData) return await sendWithOAuth2(data, requestOptions, send, calls, credentialType);
+			const authenticate = options.authenticate?.[credentialType];
+			if (!authenticate) throw new Error(`The test gave no authenticate for ${credentialType}`);
+			const apply = typeof authenticate === 'function' ? authenticate : genericAuthenticate(authenticate.properties.headers ?? {});
+			return await send(await apply(data, requestOptions));
+		} catch (error) {
+			if (error instanceof NodeApiError) throw error;
+			throw new NodeApiError(node, error as never);
+		}
+	}) as never);
+	return { context, calls, credentials };
+}
+
+/** Bearer signing with one refresh on a thrown 401, as n8n's requestOAuth2 does. Refreshed tokens land in `data`. */
+async function sendWithOAuth2(
+	data: IDataObject,
+	request: IHttpRequestOptions,
+	send: (signed: IHttpRequestOptions) => Promise<unknown>,
+	calls: WireCall[],
+	credentialType: string,
+) {
+	const token = data.oauthTokenData as IDataObject;
+	const sign = (accessToken: unknown) => ({ ...request, headers: { ...request.headers, Authorization: `Bearer ${String(accessToken)}` } });
+	try {
+		return await send(sign(token.access_token));
+	} catch (error) {
+		if (!(error instanceof AxiosError) || error.response.status !== 401) throw error;
+		const refreshed = await perform(
+			{
+				method: 'POST',
+				url: String(data.accessTokenUrl),
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+				body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(token.refresh_token), client_id: String(data.clientId), client_secret: String(data.clientSecret) }),
+			},
+			calls,
+			credentialType,
+		);
+		if (refreshed.statusCode !== 200) {
+			throw new AxiosError(`Request failed with status code ${refreshed.statusCode}`, {
+				status: refreshed.statusCode,
+				statusText: refreshed.statusMessage,
+				headers: refreshed.headers,
+				data: refreshed.body,
+			});
+		}
+		data.oauthTokenData = { ...token, ...(refreshed.body as IDataObject) };
+		return await send(sign((refreshed.body as IDataObject).access_token));
+	}
 }
 
 /** A binary property as n8n holds it in memory mode. */
-export function binaryOf(bytes: Buffer, fileName: string, mimeType: string): IBinaryData {
+export function binaryData(bytes: Buffer, fileName: string, mimeType: string): IBinaryData {
 	return { data: bytes.toString('base64'), fileName, mimeType, fileSize: String(bytes.length) };
 }
 
-export const bearer = (credentials: ICredentialDataDecryptedObject) => ({ Authorization: `Bearer ${String(credentials.accessToken)}` });
+/** An input item with one binary field. */
+export function binaryItem(json: IDataObject, bytes: Buffer, fileName: string, mimeType = 'application/octet-stream', field = 'data'): INodeExecutionData {
+	return { json, binary: { [field]: binaryData(bytes, fileName, mimeType) } };
+}

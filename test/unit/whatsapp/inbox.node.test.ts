@@ -5,7 +5,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { WhatsAppInbox } from '../../../nodes/WhatsAppInbox/WhatsAppInbox.node';
 import { WhatsAppFake } from '../../contract-fakes';
-import { bearer, createExecuteContext } from '../../support/executeContext';
+import { WhatsAppCloudApi } from '../../../credentials/WhatsAppCloudApi.credentials';
+import { createExecuteContext } from '../../support/executeContext';
 
 const RECEIPT = readFileSync(join(__dirname, '../../fixtures/samples/receipts/sroie-060.jpg'));
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -26,8 +27,8 @@ describe('WhatsApp Inbox node against the Graph API contract fake', () => {
 		const { context } = createExecuteContext({
 			items: [{ json }],
 			parameters,
-			credentials: { whatsAppCloudApi: credentials as never },
-			authenticate: { whatsAppCloudApi: bearer },
+			credentials: { whatsAppCloudApi: credentials },
+			authenticate: { whatsAppCloudApi: new WhatsAppCloudApi().authenticate },
 			continueOnFail,
 		});
 		return node.execute.call(context);
