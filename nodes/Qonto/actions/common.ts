@@ -57,3 +57,16 @@ export const uploadFileOptions: INodeProperties[] = [
 		description: 'Larger files are refused before sending: Qonto takes at most 15 MB per request. 1 MB = 1024 × 1024 bytes.',
 	},
 ];
+
+/** The transaction a Get or an attachment operation works on; `description` says what fits there. */
+export function transactionIdProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Transaction ID',
+		name: 'transactionId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. df346899-3595-421a-8b26-f9d9616ce496',
+		description,
+	};
+}

@@ -6,21 +6,13 @@ import { assertRequestSize } from '../../../../src/qonto/files';
 import { IDEMPOTENCY_NAMESPACES } from '../../../../src/qonto/idempotency';
 import { buildMultipartBody } from '../../../../src/qonto/multipart';
 import { pathSegment } from '../../../../src/qonto/query';
-import { uploadFileOptions } from '../common';
+import { uploadFileOptions, transactionIdProperty } from '../common';
 import { type ExecutionState, idempotencyKeyFor, readInputFile } from '../../helpers';
 import { qontoRequest } from '../../transport';
 import { requiredId } from '../transaction/get.operation';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Transaction ID',
-		name: 'transactionId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. df346899-3595-421a-8b26-f9d9616ce496',
-		description: 'The UUID of the transaction (its "ID" field), e.g. the one the Transaction Match node chose',
-	},
+	transactionIdProperty('The UUID of the transaction (its "ID" field), e.g. the one the Transaction Match node chose'),
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',

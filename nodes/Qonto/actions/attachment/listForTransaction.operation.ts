@@ -4,19 +4,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { pathSegment } from '../../../../src/qonto/query';
 import { type ExecutionState, limitOf } from '../../helpers';
 import { qontoRequestAllItems } from '../../transport';
-import { returnAllAndLimit } from '../common';
+import { returnAllAndLimit, transactionIdProperty } from '../common';
 import { requiredId } from '../transaction/get.operation';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Transaction ID',
-		name: 'transactionId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. df346899-3595-421a-8b26-f9d9616ce496',
-		description: 'The UUID of the transaction (its "ID" field)',
-	},
+	transactionIdProperty('The UUID of the transaction (its "ID" field)'),
 ];
 
 export const description: INodeProperties[] = [

@@ -6,6 +6,7 @@ import { pathSegment } from '../../../../src/qonto/query';
 import { normalizeTransaction } from '../../../../src/qonto/transactions';
 import type { ExecutionState } from '../../helpers';
 import { qontoRequest } from '../../transport';
+import { transactionIdProperty } from '../common';
 
 export const INCLUDE_OPTIONS = TRANSACTION_INCLUDES.map((value) => ({
 	name: value === 'vat_details' ? 'VAT Details' : value.charAt(0).toUpperCase() + value.slice(1),
@@ -13,15 +14,7 @@ export const INCLUDE_OPTIONS = TRANSACTION_INCLUDES.map((value) => ({
 }));
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Transaction ID',
-		name: 'transactionId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. df346899-3595-421a-8b26-f9d9616ce496',
-		description: 'The UUID of the transaction (its "ID" field, not the "transaction_id" slug)',
-	},
+	transactionIdProperty('The UUID of the transaction (its "ID" field, not the "transaction_id" slug)'),
 	{
 		displayName: 'Include',
 		name: 'includes',
