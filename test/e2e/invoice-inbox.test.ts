@@ -39,6 +39,16 @@ describe('the invoice inbox workflow', () => {
 		expect(qonto.attachments().filter((attachment) => attachment.transactionId)).toHaveLength(inbox.receipts.length - 1);
 	});
 
+	test('a failed 🔎 reaction does not stop the document', async () => {
+		const { whatsapp, qonto } = inbox.fakes;
+		const receipt = inbox.receipts[0];
+		const before = qonto.supplierInvoices().length;
+		whatsapp.failNextSend({ code: 131009 });
+		const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
+		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
+		expect(qonto.supplierInvoices()).toHaveLength(before + 1);
+	});
+
 	test('a GIF gets ❌ and a reply naming the accepted formats; nothing is stored', async () => {
 		const gif = readFileSync(join(__dirname, '../fixtures/files/animation.gif'));
 		const before = inbox.fakes.qonto.supplierInvoices().length;
