@@ -8,6 +8,14 @@ import { SENDER, startInvoiceInbox, type InvoiceInbox } from '../support/invoice
 
 jest.setTimeout(300_000);
 
+async function waitUntil(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
 describe('the invoice inbox workflow', () => {
 	let inbox: InvoiceInbox;
 	beforeAll(async () => {
@@ -37,6 +45,19 @@ describe('the invoice inbox workflow', () => {
 		}
 		// Nothing was attached anywhere else.
 		expect(qonto.attachments().filter((attachment) => attachment.transactionId)).toHaveLength(inbox.receipts.length - 1);
+	});
+
+	test('the same message delivered twice is stored once, and both deliveries end in ✅', async () => {
+		const { qonto, whatsapp } = inbox.fakes;
+		const receipt = inbox.receipts[2];
+		const before = qonto.supplierInvoices().length;
+		const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
+		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
+		const reactionsAfterFirst = whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).length;
+		await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg', { messageId });
+		await waitUntil(() => whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).length >= reactionsAfterFirst + 2);
+		expect(whatsapp.reactionOn(messageId)).toBe('✅');
+		expect(qonto.supplierInvoices()).toHaveLength(before + 1);
 	});
 
 	test('a failed 🔎 reaction does not stop the document', async () => {
@@ -82,7 +103,7 @@ describe('the invoice inbox workflow', () => {
 	test('a file declared larger than 15 MB gets ❌ and the limit, without being downloaded', async () => {
 		const { whatsapp } = inbox.fakes;
 		const downloadsBefore = whatsapp.requests({ route: 'media.download' }).length;
-		const messageId = await inbox.sendDocument(Buffer.from('%PDF-1.7\n'), 'big.pdf', 'application/pdf', 16 * 1024 * 1024);
+		const messageId = await inbox.sendDocument(Buffer.from('%PDF-1.7\n'), 'big.pdf', 'application/pdf', { declaredSize: 16 * 1024 * 1024 });
 		expect(await inbox.waitForFinalReaction(messageId)).toBe('❌');
 		expect(whatsapp.requests({ route: 'media.download' })).toHaveLength(downloadsBefore);
 		expect(await inbox.waitForReply(messageId)).toMatch(/16 MB, larger than the limit of 15 MB/);

@@ -38,8 +38,11 @@ export interface InvoiceInbox {
 	credentialData: Record<string, Record<string, string>>;
 	webhookUrl: string;
 	receipts: SampleReceipt[];
-	/** Posts a signed WhatsApp document message; returns its message id. */
-	sendDocument(bytes: Buffer, fileName: string, mimeType: string, declaredSize?: number): Promise<string>;
+	/**
+	 * Posts a signed WhatsApp document message; returns its message id. `declaredSize` is what the media metadata
+	 * announces; `messageId` repeats an earlier message, as Meta does when it delivers again.
+	 */
+	sendDocument(bytes: Buffer, fileName: string, mimeType: string, options?: { declaredSize?: number; messageId?: string }): Promise<string>;
 	sendText(body: string): Promise<string>;
 	/** Waits until the message carries ✅ or ❌ (or the time runs out) and returns it. */
 	waitForFinalReaction(messageId: string, timeoutMs?: number): Promise<string | undefined>;
@@ -132,10 +135,10 @@ export async function startInvoiceInbox(options: { label?: string; ports?: { n8n
 			credentialData,
 			webhookUrl,
 			receipts,
-			async sendDocument(bytes, fileName, mimeType, declaredSize) {
+			async sendDocument(bytes, fileName, mimeType, { declaredSize, messageId } = {}) {
 				const media = fakes.whatsapp.addMedia({ bytes, mimeType, fileName, declaredSize });
 				const document = { ...sampleMessage('message__document.json'), context: undefined, document: { filename: fileName, mime_type: mimeType, sha256: media.sha256, id: media.id } };
-				return await deliver(stamp(document, { from: SENDER }));
+				return await deliver(stamp(document, { from: SENDER, messageId }));
 			},
 			async sendText(body) {
 				return await deliver(stamp({ ...sampleMessage('message__text.json'), text: { body } }, { from: SENDER }));
