@@ -33,11 +33,12 @@ interface Scored {
 }
 
 function exclusionOf(candidate: Candidate, document: ReadDocument, options: MatchOptions, asOfMs: number | null): ExclusionReason | null {
+	// A payment made after the matcher's moment does not exist yet, whatever its status (the index never sees it).
+	if (asOfMs !== null && candidate.emittedMs !== null && candidate.emittedMs > asOfMs) return 'after_as_of';
 	if (candidate.status === 'declined') return 'declined';
 	if (candidate.status === 'reversed') return 'reversed';
 	if (candidate.status === 'pending' && !options.includePending) return 'pending_not_allowed';
 	if (candidate.status !== 'completed' && candidate.status !== 'pending') return 'unknown_status';
-	if (asOfMs !== null && candidate.emittedMs !== null && candidate.emittedMs > asOfMs) return 'after_as_of';
 	if (candidate.side !== (document.isCreditNote ? 'credit' : 'debit')) return 'wrong_side';
 	if (candidate.hasAttachment) return 'already_attached';
 	return null;

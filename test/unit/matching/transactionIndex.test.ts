@@ -60,7 +60,7 @@ describe('TransactionIndex', () => {
 				const index = TransactionIndex.build(history);
 				expect(decisionOf(index.match(document, options))).toEqual(decisionOf(matchTransaction(document, history, options)));
 			}),
-			{ numRuns: 300 },
+			{ numRuns: 1000 },
 		);
 	});
 
