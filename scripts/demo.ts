@@ -42,10 +42,8 @@ async function main() {
 		const gif = readFileSync(join(__dirname, '../test/fixtures/files/animation.gif'));
 		await sendAndReport(inbox, 'animation.gif (sent as a photo)', () => inbox.sendDocument(gif, 'receipt.jpg', 'image/jpeg'));
 		await sendAndReport(inbox, 'scan.pdf declared at 16 MB', () => inbox.sendDocument(Buffer.from('%PDF-1.7\n'), 'scan.pdf', 'application/pdf', { declaredSize: 16 * 1024 * 1024 }));
-		await inbox.sendText('Hi, can you help me with my card?');
-		await new Promise((resolve) => setTimeout(resolve, 2000));
-		const answers = inbox.fakes.whatsapp.sentTexts();
-		say(`  ${'"Hi, can you help me with my card?"'.padEnd(34)} reply: "${answers[answers.length - 1]?.body ?? '(none)'}"`);
+		const { answer } = await inbox.sendTextAndWaitForAnswer('Hi, can you help me with my card?');
+		say(`  ${'"Hi, can you help me with my card?"'.padEnd(34)} reply: "${answer ?? '(none)'}"`);
 
 		const { qonto } = inbox.fakes;
 		const attached = qonto.attachments().filter((attachment) => attachment.transactionId);

@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { nodeOutput } from '../harness';
 import { SENDER, startInvoiceInbox, type InvoiceInbox } from '../support/invoiceInbox';
 
 jest.setTimeout(300_000);
@@ -131,13 +130,8 @@ describe('the invoice inbox workflow', () => {
 	});
 
 	test('a text message gets the "documents only" answer and no reaction', async () => {
-		const messageId = await inbox.sendText('Hello, can you help me with my card?');
-		const executions = await inbox.n8n.waitForExecutions(inbox.workflow.id!, 1, 30_000);
-		await new Promise((resolve) => setTimeout(resolve, 1500));
-		const texts = inbox.fakes.whatsapp.sentTexts(SENDER);
-		expect(texts[texts.length - 1].body).toMatch(/only takes receipts and supplier invoices/);
+		const { messageId, answer } = await inbox.sendTextAndWaitForAnswer('Hello, can you help me with my card?');
+		expect(answer).toMatch(/only takes receipts and supplier invoices/);
 		expect(inbox.fakes.whatsapp.reactionOn(messageId)).toBeUndefined();
-		expect(executions.length).toBeGreaterThan(0);
-		expect(nodeOutput(executions[0], 'WhatsApp Inbox Trigger').length).toBeGreaterThan(0);
 	});
 });

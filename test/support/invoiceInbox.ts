@@ -43,9 +43,10 @@ export interface InvoiceInbox {
 	 * announces; `messageId` repeats an earlier message, as Meta does when it delivers again.
 	 */
 	sendDocument(bytes: Buffer, fileName: string, mimeType: string, options?: { declaredSize?: number; messageId?: string }): Promise<string>;
-	sendText(body: string): Promise<string>;
 	/** Waits until the message carries ✅ or ❌ (or the time runs out) and returns it. */
 	waitForFinalReaction(messageId: string, timeoutMs?: number): Promise<string | undefined>;
+	/** Posts a text message and waits for the next text sent back to the sender (undefined if none comes). */
+	sendTextAndWaitForAnswer(body: string, timeoutMs?: number): Promise<{ messageId: string; answer: string | undefined }>;
 	/** Waits for the text that answers this message (sent after the ❌ reaction). */
 	waitForReply(messageId: string, timeoutMs?: number): Promise<string | undefined>;
 	stop(options?: { keep?: boolean }): Promise<void>;
@@ -140,15 +141,18 @@ export async function startInvoiceInbox(options: { label?: string; ports?: { n8n
 				const document = { ...sampleMessage('message__document.json'), context: undefined, document: { filename: fileName, mime_type: mimeType, sha256: media.sha256, id: media.id } };
 				return await deliver(stamp(document, { from: SENDER, messageId }));
 			},
-			async sendText(body) {
-				return await deliver(stamp({ ...sampleMessage('message__text.json'), text: { body } }, { from: SENDER }));
-			},
 			async waitForFinalReaction(messageId, timeoutMs = 60_000) {
 				const final = await waitFor(() => {
 					const reaction = fakes.whatsapp.reactionOn(messageId);
 					return reaction === '✅' || reaction === '❌' ? reaction : undefined;
 				}, timeoutMs);
 				return final ?? fakes.whatsapp.reactionOn(messageId);
+			},
+			async sendTextAndWaitForAnswer(body, timeoutMs = 30_000) {
+				const textsBefore = fakes.whatsapp.sentTexts(SENDER).length;
+				const messageId = await deliver(stamp({ ...sampleMessage('message__text.json'), text: { body } }, { from: SENDER }));
+				const answer = await waitFor(() => fakes.whatsapp.sentTexts(SENDER)[textsBefore]?.body, timeoutMs);
+				return { messageId, answer };
 			},
 			async waitForReply(messageId, timeoutMs = 30_000) {
 				return await waitFor(() => fakes.whatsapp.sentTexts(SENDER).find((text) => text.replyTo === messageId)?.body, timeoutMs);
