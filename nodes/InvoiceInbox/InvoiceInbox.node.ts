@@ -1,0 +1,67 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import * as composeFailureReply from './actions/composeFailureReply.operation';
+import * as createActivationLinks from './actions/createActivationLinks.operation';
+import { router } from './actions/router';
+import * as routeMessage from './actions/routeMessage.operation';
+
+/**
+ * The conversation around documents: who may use the inbox, for which Qonto organisation, in which language. It
+ * decides; the workflow's Data Table and WhatsApp nodes carry the decision out (community nodes cannot reach n8n's
+ * Data Tables, and keeping every write visible on the canvas lets admins see and change what happens).
+ */
+export class InvoiceInbox implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Invoice Inbox',
+		name: 'invoiceInbox',
+		icon: 'file:invoiceInbox.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Route WhatsApp messages of team members, and make their activation links and QR codes',
+		defaults: { name: 'Invoice Inbox' },
+		// Route Message reads the message (input 1) next to the directory rows found for it (input 2) and answers on
+		// four outputs; the other operations are one in, one out. n8n evaluates these expressions with the parameters.
+		inputs: `={{ ${routeMessage.INPUTS_EXPRESSION} }}`,
+		outputs: `={{ ${routeMessage.OUTPUTS_EXPRESSION} }}`,
+		credentials: [
+			{ name: 'invoiceInboxActivationApi', required: true, displayOptions: { show: { operation: ['routeMessage', 'createActivationLinks'] } } },
+		],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Compose Failure Reply',
+						value: 'composeFailureReply',
+						action: 'Compose the reply to a document that failed',
+						description: "Say why a document could not be stored, in the sender's language",
+					},
+					{
+						name: 'Create Activation Links',
+						value: 'createActivationLinks',
+						action: 'Create activation links and QR codes',
+						description: 'Make a WhatsApp link and QR code per Qonto membership, to hand to each team member',
+					},
+					{
+						name: 'Route Message',
+						value: 'routeMessage',
+						action: 'Route an incoming message',
+						description: 'Decide what to do with a WhatsApp message from what the member directory says about its sender',
+					},
+				],
+				default: 'routeMessage',
+			},
+			...routeMessage.description,
+			...createActivationLinks.description,
+			...composeFailureReply.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,20 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import * as composeFailureReply from './composeFailureReply.operation';
+import * as createActivationLinks from './createActivationLinks.operation';
+import * as routeMessage from './routeMessage.operation';
+
+/** Each operation takes the whole input (Route Message pairs two inputs, links may make one page of all items). */
+const OPERATIONS = new Map<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>>([
+	['routeMessage', routeMessage.execute],
+	['createActivationLinks', createActivationLinks.execute],
+	['composeFailureReply', composeFailureReply.execute],
+]);
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const execute = OPERATIONS.get(operation);
+	if (!execute) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	return await execute.call(this);
+}

@@ -1,0 +1,110 @@
+/**
+ * The member directory as rows of the n8n Data Table `whatsapp_members`: one row per WhatsApp identity and Qonto
+ * organisation it is linked to, plus at most one "contact" row (no organisation) for a sender who is not linked yet
+ * (it remembers STOP and the day of the last "how to get access" answer). Person-wide settings (subscribed, language)
+ * are repeated on each of a person's rows, so that every row an admin looks at tells the whole story.
+ *
+ * Data Tables have no unique constraint (two rows for one key can appear under concurrency on Postgres): everything
+ * here reads a person from all their rows and tolerates duplicates (the lowest row id wins).
+ */
+import type { IncomingMessage } from './intents';
+
+export const MEMBER_COLUMNS = [
+	{ name: 'waId', type: 'string' },
+	{ name: 'userId', type: 'string' },
+	{ name: 'name', type: 'string' },
+	{ name: 'organisationId', type: 'string' },
+	{ name: 'organisationName', type: 'string' },
+	{ name: 'membershipId', type: 'string' },
+	{ name: 'isDefault', type: 'boolean' },
+	{ name: 'subscribed', type: 'boolean' },
+	{ name: 'language', type: 'string' },
+	{ name: 'lastNoticeOn', type: 'string' },
+	{ name: 'linkedAt', type: 'string' },
+] as const;
+
+export interface MemberRow {
+	/** The Data Table row id; 0 for a row still to be inserted. */
+	id: number;
+	waId: string;
+	userId: string;
+	name: string;
+	organisationId: string;
+	organisationName: string;
+	membershipId: string;
+	isDefault: boolean;
+	subscribed: boolean;
+	language: string;
+	/** YYYY-MM-DD (UTC) of the last "how to get access" answer; only used on contact rows. */
+	lastNoticeOn: string;
+	linkedAt: string;
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+
+/** A row as the Data Table node returns it (nulls, numbers as strings, booleans as 0/1 on some databases). */
+export function toMemberRow(raw: Record<string, unknown>): MemberRow | null {
+	const id = Number(raw.id);
+	if (!Number.isSafeInteger(id) || id <= 0) return null;
+	if (!text(raw.waId) && !text(raw.userId)) return null;
+	return {
+		id,
+		waId: text(raw.waId),
+		userId: text(raw.userId),
+		name: text(raw.name),
+		organisationId: text(raw.organisationId),
+		organisationName: text(raw.organisationName),
+		membershipId: text(raw.membershipId),
+		isDefault: raw.isDefault === true || raw.isDefault === 1 || raw.isDefault === 'true',
+		// An admin who adds a row by hand and leaves the column empty means "subscribed".
+		subscribed: !(raw.subscribed === false || raw.subscribed === 0 || raw.subscribed === 'false'),
+		language: text(raw.language),
+		lastNoticeOn: text(raw.lastNoticeOn).slice(0, 10),
+		linkedAt: text(raw.linkedAt),
+	};
+}
+
+/** Keys that never match an empty column: the Data Table filter compares them with `eq`. */
+export const NO_KEY = '-';
+
+export function isSender(row: MemberRow, message: Pick<IncomingMessage, 'waId' | 'userId'>): boolean {
+	return Boolean((message.userId && row.userId === message.userId) || (message.waId && row.waId === message.waId));
+}
+
+/** Everything the directory says about one sender. */
+export interface Person {
+	rows: MemberRow[];
+	/** One row per linked organisation (lowest id when duplicated), oldest first. */
+	links: MemberRow[];
+	contact: MemberRow | undefined;
+	subscribed: boolean;
+	language: string;
+	/** The link documents go to: the one marked default, else the oldest. */
+	defaultLink: MemberRow | undefined;
+}
+
+export function personOf(rows: MemberRow[], message: Pick<IncomingMessage, 'waId' | 'userId'>): Person {
+	const own = dedupeById(rows.filter((row) => isSender(row, message))).sort((a, b) => a.id - b.id);
+	const links: MemberRow[] = [];
+	for (const row of own) {
+		if (row.organisationId && !links.some((link) => link.organisationId === row.organisationId)) links.push(row);
+	}
+	return {
+		rows: own,
+		links,
+		contact: own.find((row) => !row.organisationId),
+		subscribed: own.every((row) => row.subscribed),
+		language: own.find((row) => row.language)?.language ?? '',
+		defaultLink: links.find((link) => link.isDefault) ?? links[0],
+	};
+}
+
+function dedupeById(rows: MemberRow[]): MemberRow[] {
+	const seen = new Set<number>();
+	return rows.filter((row) => !seen.has(row.id) && seen.add(row.id));
+}
+
+/** Who holds a membership, other than this sender: a code is for one WhatsApp identity only. */
+export function otherHolderOf(rows: MemberRow[], membershipId: string, message: Pick<IncomingMessage, 'waId' | 'userId'>): MemberRow | undefined {
+	return rows.find((row) => row.membershipId === membershipId && row.organisationId && !isSender(row, message));
+}

@@ -1,0 +1,31 @@
+// The reply to a document that failed, in the sender's language, from the file check's or the download's reason.
+import { failureReply } from '../../../src/conversation/replies';
+import { DEFAULT_TEXTS } from '../../../src/conversation/texts';
+
+const inbox = (language: keyof typeof DEFAULT_TEXTS = 'en') => ({ texts: DEFAULT_TEXTS[language], maxFileSizeMb: 15 });
+
+describe('failure replies', () => {
+	test('a file refused by the file check gets its reason, with its values', () => {
+		expect(failureReply({ fileCheck: { accepted: false, reason: 'unsupported_type', size: 1200, params: {} } }, inbox())).toEqual({
+			reason: 'unsupported_type',
+			text: 'This file type is not accepted. Please send a PDF, JPEG, PNG, HEIC or HEIF file.',
+		});
+		expect(failureReply({ fileCheck: { reason: 'image_too_large', size: 5, params: { megapixels: 120 } } }, inbox('de')).text).toBe(
+			'Das Bild ist zu groß (120 Megapixel). Bitte senden Sie ein kleineres Foto oder ein PDF.',
+		);
+		expect(failureReply({ fileCheck: { reason: 'too_large', size: 16 * 1024 * 1024, params: { limitMb: 15 } } }, inbox('fr')).text).toBe(
+			'Le fichier fait 16 Mo, plus que la limite de 15 Mo. Merci d’envoyer un fichier plus petit.',
+		);
+	});
+
+	test('a download refused for its declared size says the size and the limit', () => {
+		const failed = { error: 'The file is 16 MB, larger than the limit of 15 MB', details: { reason: 'file_too_large', declaredBytes: 16 * 1024 * 1024, limitBytes: 15 * 1024 * 1024 } };
+		expect(failureReply(failed, inbox())).toEqual({ reason: 'too_large', text: 'The file is 16 MB, larger than the limit of 15 MB. Please send a smaller file.' });
+	});
+
+	test('anything else (an outage after retries, an unknown reason) is "could not be stored"', () => {
+		expect(failureReply({ error: 'Service unavailable', details: { reason: 'error' } }, inbox('it')).text).toBe(DEFAULT_TEXTS.it.notStored);
+		expect(failureReply({ fileCheck: { reason: 'made_up' } }, inbox()).reason).toBe('notStored');
+		expect(failureReply({}, inbox()).reason).toBe('notStored');
+	});
+});
