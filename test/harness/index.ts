@@ -30,23 +30,32 @@
  *   n8n CLI, starts n8n, waits for readiness and for every published workflow's activation, fails loudly (with the log
  *   tail) if the package did not load, creates the owner and an API key, and reads the registered production webhooks.
  * N8nInstance:
- *   baseUrl, port, userFolder, workflowIds, webhooks [{workflowId, node, method, path, url}], packageNodeTypes,
- *   auth {cookie, apiKey}, webhookUrl(nodeName | {workflowId, node, method} | path), listExecutions(workflowId),
- *   waitForExecutions(workflowId, count, timeoutMs = 60 s) → executions with data, getExecution(id),
- *   api(path) (public API /api/v1, API key), rest(path) (/rest, owner cookie), logs(), stop({keep}).
+ *   baseUrl, port, userFolder, workflowIds, webhooks [{workflowId, node, method, endpoint, path, url}], packageNodeTypes,
+ *   auth {cookie, apiKey, email, password}, webhookUrl(nodeName | {workflowId, node, method} | path),
+ *   formUrl(workflowId, nodeName), listExecutions(workflowId), waitForExecutions(workflowId, count, timeoutMs = 60 s)
+ *   → executions with data, getExecution(id), runManualTrigger(workflowId, triggerNodeName, timeoutMs = 60 s) → the
+ *   finished manual execution, dataTables() → [{id, name, columns}], dataTableRows(exactName) → all rows by id,
+ *   api(path) (public API /api/v1, API key), rest(path) (/rest, owner cookie), logs(), restart(), stop({keep}).
+ *   restart() stops n8n (SIGTERM) and starts it again on the same folder, port and env, waiting as startN8n does;
+ *   the objects above (auth, webhooks) stay the same and are updated.
  *   stop() removes the user folder unless a test of the file failed, the harness failed, keep was passed, or
  *   KEEP_N8N=1 is set (then it prints where the folder and its n8n.log are).
  * Helpers: nodeOutput(execution, nodeName, output = 0, run = 0) → items' json; executionError(execution);
+ *   submitForm(formUrl, {'field-0': 'value'}, {basicAuth}) → {status, body, contentType}; basicAuthHeader({user, password});
  *   findPackageLoadErrors(log, packageName); stopAllN8n() (safety net for afterAll); packPackage(); runtimePaths().
  *
  * Webhook node types: this package's nodes are `n8n-nodes-qonto-whatsapp.<nodeName>` (not CUSTOM.*). A production
  * webhook URL is /webhook/<path> where path is what n8n registered: `<webhookId>/<description path>` for a trigger like
  * WhatsApp Inbox Trigger, `parameters.path` for the built-in Webhook node — use webhookUrl() rather than building it.
+ * An n8n Form Trigger (v2+) is served under /form/<path> only (formUrl()). Its latest version (2.6) refuses a connected
+ * Respond to Webhook node; v2.1 is the newest that answers with one (responseMode 'responseNode').
  * Outbound calls of workflows must go to loopback servers (contract fakes) through credential base URLs.
  */
 export { startN8n, stopAllN8n, nodeOutput, executionError, findPackageLoadErrors, stripAnsi } from './n8n';
+export { submitForm, basicAuthHeader, type FormResponse } from './form';
 export type {
 	StartOptions,
+	DataTable,
 	N8nInstance,
 	WorkflowJson,
 	WorkflowNode,

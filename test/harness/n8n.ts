@@ -62,9 +62,18 @@ export interface RegisteredWebhook {
 	workflowId: string;
 	node: string;
 	method: string;
-	/** The path after /webhook/. */
+	/** Where n8n serves it: /form/ for an n8n Form Trigger (v2+), /webhook/ for everything else. */
+	endpoint: 'webhook' | 'form';
+	/** The path after /webhook/ (or /form/). */
 	path: string;
 	url: string;
+}
+
+/** A Data Table as the public API lists it; columns in table order. */
+export interface DataTable {
+	id: string;
+	name: string;
+	columns: Array<{ name: string; type: string }>;
 }
 
 interface PublicationStatus {
@@ -125,18 +134,35 @@ export interface N8nInstance {
 	 * by path ("my-path", "/webhook/my-path" or "<webhookId>/webhook").
 	 */
 	webhookUrl(ref: string | { workflowId?: string; node: string; method?: string }): string;
+	/** Production URL of an n8n Form Trigger (/form/<path>); throws if that node registered no form. */
+	formUrl(workflowId: string, nodeName: string): string;
 	/** Finished (not running) executions of a workflow, oldest first, without data. */
 	listExecutions(workflowId: string): Promise<ExecutionSummary[]>;
 	/** Waits until at least `count` executions of the workflow have finished; returns them all (with data), oldest first. */
 	waitForExecutions(workflowId: string, count: number, timeoutMs?: number): Promise<Execution[]>;
 	/** One execution with its data (resultData.runData…). */
 	getExecution(id: string): Promise<Execution>;
+	/**
+	 * Runs the saved (imported) workflow from one trigger node, as the editor's "Execute workflow" button does
+	 * (POST /rest/workflows/<id>/run {triggerToStartFrom: {name}}), and waits for that manual execution to finish.
+	 * For triggers that start at once (Manual Trigger…); a trigger that would wait for a test webhook call throws.
+	 */
+	runManualTrigger(workflowId: string, triggerNodeName: string, timeoutMs?: number): Promise<Execution>;
+	/** Every Data Table the owner can see (public API, all pages). */
+	dataTables(): Promise<DataTable[]>;
+	/** All rows (all pages, by id) of the Data Table named exactly `name`; throws if there is none. */
+	dataTableRows(name: string): Promise<Array<Record<string, unknown>>>;
 	/** Public API call (/api/v1 + path) with the API key; returns parsed JSON, throws on a non-2xx status. */
 	api<T = unknown>(apiPath: string, init?: RequestInit): Promise<T>;
 	/** Internal REST call (/rest + path) with the owner cookie; returns the raw response. */
 	rest(restPath: string, init?: RequestInit): Promise<Response>;
 	/** Everything n8n and its CLI printed so far. */
 	logs(): string;
+	/**
+	 * Stops n8n (SIGTERM, keeping the user folder) and runs `n8n start` again on the same folder, port and environment;
+	 * resolves once it is as ready as after startN8n (published workflows active, webhooks answering, auth valid).
+	 */
+	restart(): Promise<void>;
 	/** Stops n8n (SIGTERM, then SIGKILL of its process group) and removes the user folder unless kept (see below). */
 	stop(opts?: { keep?: boolean }): Promise<void>;
 }
@@ -147,6 +173,7 @@ export interface N8nInstance {
 const ENCRYPTION_KEY = 'e2e-harness-encryption-key-0123456789abcdef';
 const OWNER = { email: 'owner@harness.test', password: 'Harness-Passw0rd1', firstName: 'Harness', lastName: 'Owner' };
 const FINISHED: ReadonlySet<string> = new Set(['success', 'error', 'crashed', 'canceled', 'waiting']);
+const FORM_TRIGGER_TYPE = 'n8n-nodes-base.formTrigger';
 const live = new Set<{ stop: N8nInstance['stop'] }>();
 
 /**
@@ -195,9 +222,8 @@ export function executionError(execution: Execution): string | undefined {
 
 /**
  * Starts n8n: throwaway user folder under .tmp/, free loopback ports, hermetic environment, credentials and workflows
- * imported and published with the CLI while n8n is stopped, then `n8n start`, readiness, activation of every published
- * workflow, owner + API key, package-load check and registered webhooks. On failure it stops n8n, keeps the folder and
- * throws with the log tail.
+ * imported and published with the CLI while n8n is stopped, then `n8n start` (see launch()). On failure it stops n8n,
+ * keeps the folder and throws with the log tail.
  */
 export async function startN8n(options: StartOptions = {}): Promise<N8nInstance> {
 	const rt = runtimePaths();
@@ -222,6 +248,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	const workflowIds = workflows.map((w) => w.id as string);
 	const publish = options.publish ?? 'all';
 	const published = publish === 'all' ? workflowIds : publish === 'none' ? [] : publish;
+	const endpointOf = webhookEndpoints(workflows);
 
 	const port = await freePort();
 	let brokerPort = await freePort();
@@ -229,9 +256,8 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const env = n8nEnv(rt, userFolder, port, brokerPort, options.env ?? {});
 
-	let child: ChildProcess | undefined;
-	let watchdog: ChildProcess | undefined;
-	let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+	// The running `n8n start`: its process, the watchdog that kills it if the test process dies, and how it ended.
+	let proc: { child: ChildProcess; watchdog: ChildProcess; exited?: { code: number | null; signal: NodeJS.Signals | null } } | undefined;
 	let stopped: Promise<void> | undefined;
 	let failed = false;
 	const logs = () => readText(logFile);
@@ -243,16 +269,24 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		);
 	};
 
+	/** SIGTERM to n8n (graceful shutdown), then SIGKILL of its process group: the task runner and anything else left. */
+	const terminate = async () => {
+		const p = proc;
+		proc = undefined;
+		if (!p) return;
+		if (p.child.pid && !p.exited) {
+			killGroup(p.child.pid, 'SIGTERM');
+			const deadline = Date.now() + 20_000;
+			while (!p.exited && isAlive(p.child.pid) && Date.now() < deadline) await sleep(100);
+		}
+		killGroup(p.child.pid, 'SIGKILL');
+		killGroup(p.watchdog.pid, 'SIGKILL');
+	};
+
 	const stop = (opts: { keep?: boolean } = {}): Promise<void> => {
 		stopped ??= (async () => {
 			live.delete(instanceRef);
-			if (child?.pid && !exited) {
-				killGroup(child.pid, 'SIGTERM');
-				const deadline = Date.now() + 20_000;
-				while (!exited && isAlive(child.pid) && Date.now() < deadline) await sleep(100);
-			}
-			killGroup(child?.pid, 'SIGKILL'); // the task runner and anything else left in n8n's process group
-			if (watchdog?.pid) killGroup(watchdog.pid, 'SIGKILL');
+			await terminate();
 			const keep = opts.keep ?? (process.env.KEEP_N8N === '1' || failed || currentTestFileHasFailed());
 			if (keep) {
 				process.stderr.write(`[n8n harness] kept the n8n user folder: ${userFolder} (log: ${logFile})\n`);
@@ -275,6 +309,114 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		return r;
 	};
 
+	// Filled by the first launch and kept up to date by restarts (the instance exposes these very objects).
+	const auth: N8nInstance['auth'] = { cookie: '', apiKey: '', email: OWNER.email, password: OWNER.password };
+	const webhooks: RegisteredWebhook[] = [];
+	const packageNodeTypes: string[] = [];
+	const rest = (restPath: string, init: RequestInit = {}) =>
+		fetch(`${baseUrl}/rest${restPath}`, { ...init, headers: { 'content-type': 'application/json', cookie: auth.cookie, ...(init.headers as Record<string, string>) } });
+
+	/**
+	 * `n8n start` on the prepared user folder, then: readiness, package-load check, owner + API key (first launch) or a
+	 * still-valid session (restart), activation of every published workflow, loaded package node types, and every
+	 * registered production webhook answering.
+	 */
+	const launch = async (): Promise<void> => {
+		const logFrom = logs().length;
+		const launchLogs = () => logs().slice(logFrom); // a restart must not match lines of the previous run
+		const startedAt = Date.now();
+		const out = fs.openSync(logFile, 'a');
+		fs.appendFileSync(logFile, `\n$ n8n start   (port ${port}, task broker port ${brokerPort})\n`);
+		const child = spawn(rt.node, [rt.n8nBin, 'start'], { cwd: userFolder, env, stdio: ['ignore', out, out], detached: true });
+		fs.closeSync(out);
+		const current: NonNullable<typeof proc> = { child, watchdog: startWatchdog(child.pid as number) };
+		proc = current;
+		child.on('exit', (code, signal) => (current.exited = { code, signal }));
+		child.unref();
+		const died = () => (current.exited ? fail(`n8n exited during start (${current.exited.signal ?? `code ${current.exited.code}`})`) : undefined);
+		const wait = <T>(
+			problem: string,
+			probe: () => Promise<T | undefined> | T | undefined,
+			opts: { what: string; timeoutMs: number; abort?: () => Error | undefined },
+		) =>
+			pollUntil(probe, { intervalMs: 200, abort: died, ...opts }).catch((e) => {
+				throw failed ? e : fail(problem, e);
+			});
+
+		// Readiness comes before n8n activates the published workflows; the "Editor is now accessible" line comes after it
+		// has started doing so (publication reconciler, or the active-workflow manager when that is off).
+		await wait(
+			'n8n did not become ready',
+			async () => {
+				const r = await fetch(`${baseUrl}/healthz/readiness`);
+				return r.status === 200 && launchLogs().includes('Editor is now accessible') ? true : undefined;
+			},
+			{ what: `${baseUrl}/healthz/readiness and the "Editor is now accessible" line`, timeoutMs: timeouts.startMs },
+		);
+		const readyMs = Date.now() - startedAt;
+
+		// --- package loaded? (n8n skips a package whose files fail to load, with only a log line) ---
+		const loadErrors = pkg ? findPackageLoadErrors(launchLogs(), pkg.name) : [];
+		if (loadErrors.length) throw fail(`the package ${pkg?.name} did not load cleanly:\n${loadErrors.join('\n...\n')}`);
+
+		// --- owner + API key, so that tests can read executions; after a restart the key stays, the session may not ---
+		try {
+			if (auth.apiKey) auth.cookie = await ensureSession(baseUrl, auth);
+			else Object.assign(auth, await bootstrapOwner(baseUrl));
+		} catch (e) {
+			throw fail(auth.apiKey ? 'login after the restart failed' : 'owner / API key setup failed', e);
+		}
+
+		// --- every published workflow activated, or a clear reason why not ---
+		// n8n 2.x activates published workflows asynchronously after start (a publication outbox); its state is at
+		// GET /rest/workflows/<id>/publication-status. With the publication service off, the log says "Activated workflow".
+		const pending = new Set(published);
+		let activationFailure: Error | undefined;
+		await wait('published workflows were not activated', async () => {
+			for (const id of [...pending]) {
+				const r = await rest(`/workflows/${id}/publication-status`);
+				if (r.status === 404) {
+					if (new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(stripAnsi(launchLogs()))) pending.delete(id);
+					continue;
+				}
+				const st = ((await r.json()) as { data?: PublicationStatus }).data;
+				if (st?.status === 'published') pending.delete(id);
+				else if (st?.status === 'partial' || st?.status === 'failed') {
+					const errors = st.triggers.filter((t) => t.status === 'failed').map((t) => `node ${t.nodeId}: ${t.errorMessage ?? '?'}`);
+					activationFailure = fail(
+						`workflow ${id} was not activated (${st.status}): ${errors.join('; ')} — an unknown node type usually means the package did not load`,
+					);
+					return undefined;
+				}
+			}
+			return pending.size === 0 ? true : undefined;
+		}, { what: `activation of workflows ${published.join(', ')}`, timeoutMs: timeouts.activationMs, abort: () => activationFailure ?? died() });
+
+		if (pkg) {
+			const r = await fetch(`${baseUrl}/types/nodes.json`, { headers: { cookie: auth.cookie } });
+			if (r.status !== 200) throw fail(`GET /types/nodes.json answered ${r.status}`);
+			const types = (await r.json()) as Array<{ name: string }>;
+			packageNodeTypes.splice(0, Infinity, ...new Set(types.map((t) => t.name).filter((n) => n.startsWith(`${pkg.name}.`))));
+			if (pkg.declaredNodes.length > 0 && packageNodeTypes.length === 0) {
+				throw fail(`n8n loaded none of the ${pkg.declaredNodes.length} node(s) that ${pkg.name} declares`);
+			}
+		}
+
+		// --- production webhooks, as n8n registered them, each answering ---
+		const registered = await readWebhooks(rt, dotN8n, baseUrl, endpointOf).catch((e) => {
+			throw fail('could not read the registered webhooks', e);
+		});
+		webhooks.splice(0, Infinity, ...registered.filter((w) => published.includes(w.workflowId)));
+		for (const w of webhooks) {
+			// A CORS preflight lists the methods registered for the path without running the workflow.
+			await wait('a registered webhook does not answer', async () => {
+				const r = await fetch(w.url, { method: 'OPTIONS', headers: { origin: baseUrl } });
+				return (r.headers.get('access-control-allow-methods') ?? '').split(/,\s*/).includes(w.method) ? true : undefined;
+			}, { what: `webhook ${w.method} ${w.url} to answer`, timeoutMs: 30_000 });
+		}
+		fs.appendFileSync(logFile, `\n[harness] ready: readiness after ${readyMs} ms, everything after ${Date.now() - startedAt} ms\n`);
+	};
+
 	try {
 		// --- import and publish, with n8n stopped (the DB is only read at start) ---
 		const importDir = path.join(userFolder, 'import');
@@ -288,182 +430,149 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			await cli(['import:workflow', `--input=${path.join(importDir, 'workflows.json')}`]);
 		}
 		for (const id of published) await cli(['publish:workflow', `--id=${id}`]);
-
-		// --- start ---
-		const startedAt = Date.now();
-		const out = fs.openSync(logFile, 'a');
-		fs.appendFileSync(logFile, `\n$ n8n start   (port ${port}, task broker port ${brokerPort})\n`);
-		child = spawn(rt.node, [rt.n8nBin, 'start'], { cwd: userFolder, env, stdio: ['ignore', out, out], detached: true });
-		fs.closeSync(out);
-		child.on('exit', (code, signal) => (exited = { code, signal }));
-		child.unref();
-		watchdog = startWatchdog(child.pid as number);
-		const died = () => (exited ? fail(`n8n exited during start (${exited.signal ?? `code ${exited.code}`})`) : undefined);
-
-		await pollUntil(
-			async () => {
-				const r = await fetch(`${baseUrl}/healthz/readiness`);
-				return r.status === 200 ? true : undefined;
-			},
-			{ timeoutMs: timeouts.startMs, intervalMs: 200, what: `${baseUrl}/healthz/readiness`, abort: died },
-		).catch((e) => {
-			throw failed ? e : fail('n8n did not become ready', e);
-		});
-		const readyMs = Date.now() - startedAt;
-
-		// --- package loaded? (n8n skips a package whose files fail to load, with only a log line) ---
-		const loadErrors = pkg ? findPackageLoadErrors(logs(), pkg.name) : [];
-		if (loadErrors.length) throw fail(`the package ${pkg?.name} did not load cleanly:\n${loadErrors.join('\n...\n')}`);
-
-		// --- owner + API key, so that tests can read executions ---
-		const auth = await bootstrapOwner(baseUrl).catch((e) => {
-			throw fail('owner / API key setup failed', e);
-		});
-		const rest = (restPath: string, init: RequestInit = {}) =>
-			fetch(`${baseUrl}/rest${restPath}`, { ...init, headers: { 'content-type': 'application/json', cookie: auth.cookie, ...(init.headers as Record<string, string>) } });
-
-		// --- every published workflow activated, or a clear reason why not ---
-		// n8n 2.x activates published workflows asynchronously after start (a publication outbox); its state is at
-		// GET /rest/workflows/<id>/publication-status. With the publication service off, the log says "Activated workflow".
-		const pending = new Set(published);
-		let activationFailure: Error | undefined;
-		await pollUntil(
-			async () => {
-				for (const id of [...pending]) {
-					const r = await rest(`/workflows/${id}/publication-status`);
-					if (r.status === 404) {
-						if (new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(stripAnsi(logs()))) pending.delete(id);
-						continue;
-					}
-					const body = (await r.json()) as { data?: PublicationStatus };
-					const st = body.data;
-					if (st?.status === 'published') pending.delete(id);
-					else if (st?.status === 'partial' || st?.status === 'failed') {
-						const errors = st.triggers.filter((t) => t.status === 'failed').map((t) => `node ${t.nodeId}: ${t.errorMessage ?? '?'}`);
-						activationFailure = fail(
-							`workflow ${id} was not activated (${st.status}): ${errors.join('; ')} — an unknown node type usually means the package did not load`,
-						);
-						return undefined;
-					}
-				}
-				return pending.size === 0 ? true : undefined;
-			},
-			{
-				timeoutMs: timeouts.activationMs,
-				intervalMs: 200,
-				what: `activation of workflows ${published.join(', ')}`,
-				abort: () => activationFailure ?? died(),
-			},
-		).catch((e) => {
-			throw failed ? e : fail(`published workflows were not activated (still pending: ${[...pending].join(', ')})`, e);
-		});
-
-		let packageNodeTypes: string[] = [];
-		if (pkg) {
-			const r = await fetch(`${baseUrl}/types/nodes.json`, { headers: { cookie: auth.cookie } });
-			if (r.status !== 200) throw fail(`GET /types/nodes.json answered ${r.status}`);
-			const types = (await r.json()) as Array<{ name: string }>;
-			packageNodeTypes = [...new Set(types.map((t) => t.name).filter((n) => n.startsWith(`${pkg.name}.`)))];
-			if (pkg.declaredNodes.length > 0 && packageNodeTypes.length === 0) {
-				throw fail(`n8n loaded none of the ${pkg.declaredNodes.length} node(s) that ${pkg.name} declares`);
-			}
-		}
-
-		// --- production webhooks, as n8n registered them ---
-		const webhooks = (await readWebhooks(rt, dotN8n, baseUrl).catch((e) => {
-			throw fail('could not read the registered webhooks', e);
-		})).filter((w) => published.includes(w.workflowId));
-		for (const w of webhooks) {
-			await pollUntil(
-				async () => {
-					const r = await fetch(w.url, { method: 'OPTIONS', headers: { origin: baseUrl } });
-					return (r.headers.get('access-control-allow-methods') ?? '').split(/,\s*/).includes(w.method) ? true : undefined;
-				},
-				{ timeoutMs: 30_000, intervalMs: 100, what: `webhook ${w.method} ${w.url} to answer`, abort: died },
-			).catch((e) => {
-				throw failed ? e : fail('a registered webhook does not answer', e);
-			});
-		}
-		fs.appendFileSync(logFile, `\n[harness] ready: readiness after ${readyMs} ms, everything after ${Date.now() - startedAt} ms\n`);
-
-		const api = async <T>(apiPath: string, init: RequestInit = {}): Promise<T> => {
-			const r = await fetch(`${baseUrl}/api/v1${apiPath}`, {
-				...init,
-				headers: { accept: 'application/json', 'content-type': 'application/json', 'X-N8N-API-KEY': auth.apiKey, ...(init.headers as Record<string, string>) },
-			});
-			const text = await r.text();
-			if (!r.ok) throw new Error(`GET /api/v1${apiPath} answered ${r.status}: ${text.slice(0, 500)}`);
-			return JSON.parse(text) as T;
-		};
-		const listExecutions = async (workflowId: string): Promise<ExecutionSummary[]> => {
-			const all: ExecutionSummary[] = [];
-			let cursor: string | null = null;
-			do {
-				const q = new URLSearchParams({ workflowId, limit: '250' });
-				if (cursor) q.set('cursor', cursor);
-				const page: { data: ExecutionSummary[]; nextCursor: string | null } = await api(`/executions?${q}`);
-				all.push(...page.data);
-				cursor = page.nextCursor;
-			} while (cursor);
-			return all.map((e) => ({ ...e, id: String(e.id) })).sort((a, b) => Number(a.id) - Number(b.id));
-		};
-		const getExecution = (id: string) => api<Execution>(`/executions/${encodeURIComponent(id)}?includeData=true`);
-		const waitForExecutions = async (workflowId: string, count: number, timeoutMs = 60_000): Promise<Execution[]> => {
-			let seen: ExecutionSummary[] = [];
-			const done = await pollUntil(
-				async () => {
-					seen = await listExecutions(workflowId);
-					const finished = seen.filter((e) => FINISHED.has(e.status));
-					return finished.length >= count ? finished : undefined;
-				},
-				{ timeoutMs, intervalMs: 250, what: `${count} finished execution(s) of workflow ${workflowId}`, abort: () => (exited ? fail('n8n exited') : undefined) },
-			).catch((e) => {
-				const statuses = seen.map((s) => `${s.id}:${s.status}`).join(' ') || 'none';
-				throw new Error(`${(e as Error).message}; executions seen: ${statuses}\n----- n8n log, last lines -----\n${tail(stripAnsi(logs()), 60)}`);
-			});
-			return Promise.all(done.map((e) => getExecution(e.id)));
-		};
-		const webhookUrl = (ref: string | { workflowId?: string; node: string; method?: string }): string => {
-			const byNode = (node: string, workflowId?: string, method?: string) =>
-				webhooks.filter((w) => w.node === node && (!workflowId || w.workflowId === workflowId) && (!method || w.method === method.toUpperCase()));
-			if (typeof ref === 'object') {
-				const hits = byNode(ref.node, ref.workflowId, ref.method);
-				if (!hits.length) throw new Error(`no registered webhook for ${JSON.stringify(ref)}; registered: ${describeWebhooks(webhooks)}`);
-				return hits[0].url;
-			}
-			const hits = byNode(ref);
-			if (hits.length) {
-				if (new Set(hits.map((h) => `${h.workflowId}/${h.path}`)).size > 1) {
-					throw new Error(`node name "${ref}" is ambiguous; pass {workflowId, node}. Registered: ${describeWebhooks(webhooks)}`);
-				}
-				return hits[0].url;
-			}
-			return `${baseUrl}/webhook/${ref.replace(/^\/+/, '').replace(/^webhook\//, '')}`;
-		};
-
-		return {
-			baseUrl,
-			port,
-			userFolder,
-			workflowIds,
-			webhooks,
-			packageNodeTypes,
-			package: pkg,
-			auth,
-			webhookUrl,
-			listExecutions,
-			waitForExecutions,
-			getExecution,
-			api,
-			rest,
-			logs,
-			stop,
-		};
+		await launch();
 	} catch (e) {
 		failed = true;
 		await stop({ keep: true });
 		throw e;
 	}
+
+	const restart = async (): Promise<void> => {
+		if (stopped) throw new Error('[n8n harness] restart() after stop()');
+		await terminate();
+		await launch();
+	};
+
+	const request = async <T>(url: string, init: RequestInit, headers: Record<string, string>): Promise<T> => {
+		const r = await fetch(url, { ...init, headers: { accept: 'application/json', 'content-type': 'application/json', ...headers, ...(init.headers as Record<string, string>) } });
+		const text = await r.text();
+		if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${url.slice(baseUrl.length)} answered ${r.status}: ${text.slice(0, 500)}`);
+		return JSON.parse(text) as T;
+	};
+	const api = <T>(apiPath: string, init: RequestInit = {}) => request<T>(`${baseUrl}/api/v1${apiPath}`, init, { 'X-N8N-API-KEY': auth.apiKey });
+	/** Internal REST call that unwraps n8n's {data} envelope and throws on a non-2xx status. */
+	const restData = async <T>(restPath: string, init: RequestInit = {}) =>
+		(await request<{ data: T }>(`${baseUrl}/rest${restPath}`, init, { cookie: auth.cookie })).data;
+	/** Every page of a public API list (cursor pagination, at most 250 per page). */
+	const apiPages = async <T>(apiPath: string, query: Record<string, string> = {}): Promise<T[]> => {
+		const all: T[] = [];
+		let cursor: string | null = null;
+		do {
+			const q = new URLSearchParams({ ...query, limit: '250', ...(cursor ? { cursor } : {}) });
+			const page: { data: T[]; nextCursor: string | null } = await api(`${apiPath}?${q}`);
+			all.push(...page.data);
+			cursor = page.nextCursor;
+		} while (cursor);
+		return all;
+	};
+	const exitedError = () => (proc?.exited ? fail('n8n exited') : undefined);
+	const withLogTail = (e: unknown, detail: string) =>
+		new Error(`${(e as Error).message}; ${detail}\n----- n8n log, last lines -----\n${tail(stripAnsi(logs()), 60)}`);
+
+	const listExecutions = async (workflowId: string): Promise<ExecutionSummary[]> =>
+		(await apiPages<ExecutionSummary>('/executions', { workflowId })).map((e) => ({ ...e, id: String(e.id) })).sort((a, b) => Number(a.id) - Number(b.id));
+	const getExecution = (id: string) => api<Execution>(`/executions/${encodeURIComponent(id)}?includeData=true`);
+	const waitForExecutions = async (workflowId: string, count: number, timeoutMs = 60_000): Promise<Execution[]> => {
+		let seen: ExecutionSummary[] = [];
+		const done = await pollUntil(
+			async () => {
+				seen = await listExecutions(workflowId);
+				const finished = seen.filter((e) => FINISHED.has(e.status));
+				return finished.length >= count ? finished : undefined;
+			},
+			{ timeoutMs, intervalMs: 250, what: `${count} finished execution(s) of workflow ${workflowId}`, abort: exitedError },
+		).catch((e) => {
+			throw withLogTail(e, `executions seen: ${seen.map((s) => `${s.id}:${s.status}`).join(' ') || 'none'}`);
+		});
+		return Promise.all(done.map((e) => getExecution(e.id)));
+	};
+	const runManualTrigger = async (workflowId: string, triggerNodeName: string, timeoutMs = 60_000): Promise<Execution> => {
+		const wfPath = `/workflows/${encodeURIComponent(workflowId)}`;
+		// n8n silently starts from another node when the name matches none, so check it first.
+		const { nodes } = await restData<{ nodes: WorkflowNode[] }>(wfPath);
+		if (!nodes.some((n) => n.name === triggerNodeName && !n.disabled)) {
+			throw new Error(`workflow ${workflowId} has no enabled node "${triggerNodeName}" (nodes: ${nodes.map((n) => n.name).join(', ')})`);
+		}
+		// The body the editor sends in n8n 2.41 (ManualRunDto): n8n runs the workflow as saved, from that trigger.
+		const started = await restData<{ executionId?: string; waitingForWebhook?: boolean }>(`${wfPath}/run`, {
+			method: 'POST',
+			body: JSON.stringify({ triggerToStartFrom: { name: triggerNodeName } }),
+		});
+		if (!started.executionId) throw new Error(`"${triggerNodeName}" did not start an execution (${JSON.stringify(started)}): it waits for a test webhook call`);
+		let last: Execution | undefined;
+		return pollUntil(
+			async () => {
+				last = await getExecution(started.executionId as string);
+				return FINISHED.has(last.status) ? last : undefined;
+			},
+			{ timeoutMs, intervalMs: 250, what: `manual execution ${started.executionId} of workflow ${workflowId} to finish`, abort: exitedError },
+		).catch((e) => {
+			throw withLogTail(e, `last status: ${last?.status ?? 'not stored yet'}`);
+		});
+	};
+
+	const dataTables = async (): Promise<DataTable[]> =>
+		(await apiPages<DataTable & { columns: Array<{ name: string; type: string; index: number }> }>('/data-tables')).map((t) => ({
+			id: t.id,
+			name: t.name,
+			columns: [...t.columns].sort((a, b) => a.index - b.index).map(({ name, type }) => ({ name, type })),
+		}));
+	const dataTableRows = async (name: string): Promise<Array<Record<string, unknown>>> => {
+		// Matched here, exactly: n8n's own name filter is a case-insensitive substring match (LIKE %name%).
+		const tables = await dataTables();
+		const matches = tables.filter((t) => t.name === name);
+		if (matches.length !== 1) {
+			throw new Error(`${matches.length} Data Tables are named "${name}" (tables: ${tables.map((t) => t.name).join(', ') || 'none'})`);
+		}
+		return apiPages(`/data-tables/${matches[0].id}/rows`, { sortBy: 'id:asc' });
+	};
+
+	const webhookUrl = (ref: string | { workflowId?: string; node: string; method?: string }): string => {
+		const byNode = (node: string, workflowId?: string, method?: string) =>
+			webhooks.filter((w) => w.node === node && (!workflowId || w.workflowId === workflowId) && (!method || w.method === method.toUpperCase()));
+		if (typeof ref === 'object') {
+			const hits = byNode(ref.node, ref.workflowId, ref.method);
+			if (!hits.length) throw new Error(`no registered webhook for ${JSON.stringify(ref)}; registered: ${describeWebhooks(webhooks)}`);
+			return hits[0].url;
+		}
+		const hits = byNode(ref);
+		if (hits.length) {
+			if (new Set(hits.map((h) => `${h.workflowId}/${h.path}`)).size > 1) {
+				throw new Error(`node name "${ref}" is ambiguous; pass {workflowId, node}. Registered: ${describeWebhooks(webhooks)}`);
+			}
+			return hits[0].url;
+		}
+		return `${baseUrl}/webhook/${ref.replace(/^\/+/, '').replace(/^webhook\//, '')}`;
+	};
+	const formUrl = (workflowId: string, nodeName: string): string => {
+		const hit = webhooks.find((w) => w.workflowId === workflowId && w.node === nodeName && w.endpoint === 'form');
+		if (!hit) throw new Error(`no registered form for workflow ${workflowId}, node "${nodeName}"; registered: ${describeWebhooks(webhooks)}`);
+		return hit.url;
+	};
+
+	return {
+		baseUrl,
+		port,
+		userFolder,
+		workflowIds,
+		webhooks,
+		packageNodeTypes,
+		package: pkg,
+		auth,
+		webhookUrl,
+		formUrl,
+		listExecutions,
+		waitForExecutions,
+		getExecution,
+		runManualTrigger,
+		dataTables,
+		dataTableRows,
+		api,
+		rest,
+		logs,
+		restart,
+		stop,
+	};
 }
 
 /** Stops every instance that is still running (for an afterAll safety net). */
@@ -552,28 +661,58 @@ function startWatchdog(n8nPid: number): ChildProcess {
 	return w;
 }
 
+/** A JSON call to n8n without the instance's session; returns the body and the session cookie it set, if any. */
+async function sessionCall(baseUrl: string, p: string, init: RequestInit = {}, cookie?: string) {
+	const r = await fetch(`${baseUrl}${p}`, {
+		...init,
+		headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+	});
+	const text = await r.text();
+	if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${p} answered ${r.status}: ${text.slice(0, 300)}`);
+	const setCookie = typeof r.headers.getSetCookie === 'function' ? r.headers.getSetCookie() : [r.headers.get('set-cookie') ?? ''];
+	return { json: JSON.parse(text) as { data: unknown }, cookie: setCookie.map((c) => c.split(';')[0]).filter(Boolean).join('; ') };
+}
+
 async function bootstrapOwner(baseUrl: string): Promise<N8nInstance['auth']> {
-	const call = async (p: string, init: RequestInit = {}, cookie?: string) => {
-		const r = await fetch(`${baseUrl}${p}`, {
-			...init,
-			headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-		});
-		const text = await r.text();
-		if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${p} answered ${r.status}: ${text.slice(0, 300)}`);
-		const setCookie = typeof r.headers.getSetCookie === 'function' ? r.headers.getSetCookie() : [r.headers.get('set-cookie') ?? ''];
-		return { json: JSON.parse(text) as { data: unknown }, cookie: setCookie.map((c) => c.split(';')[0]).filter(Boolean).join('; ') };
-	};
-	const setup = await call('/rest/owner/setup', { method: 'POST', body: JSON.stringify(OWNER) });
+	const setup = await sessionCall(baseUrl, '/rest/owner/setup', { method: 'POST', body: JSON.stringify(OWNER) });
 	if (!setup.cookie) throw new Error('owner setup returned no session cookie');
-	const scopes = (await call('/rest/api-keys/scopes', {}, setup.cookie)).json.data as string[];
-	const key = await call('/rest/api-keys', { method: 'POST', body: JSON.stringify({ label: 'e2e-harness', scopes, expiresAt: null }) }, setup.cookie);
+	const scopes = (await sessionCall(baseUrl, '/rest/api-keys/scopes', {}, setup.cookie)).json.data as string[];
+	const key = await sessionCall(baseUrl, '/rest/api-keys', { method: 'POST', body: JSON.stringify({ label: 'e2e-harness', scopes, expiresAt: null }) }, setup.cookie);
 	const apiKey = (key.json.data as { rawApiKey?: string }).rawApiKey;
 	if (!apiKey) throw new Error('API key creation returned no rawApiKey');
 	return { cookie: setup.cookie, apiKey, email: OWNER.email, password: OWNER.password };
 }
 
+/**
+ * The session cookie to use after a restart: the current one while n8n still accepts it (its JWT secret derives from the
+ * fixed encryption key, so it normally does), else a new login. The API key is stored in the DB and needs nothing.
+ */
+async function ensureSession(baseUrl: string, auth: N8nInstance['auth']): Promise<string> {
+	const current = await fetch(`${baseUrl}/rest/login`, { headers: { cookie: auth.cookie } });
+	if (current.ok) return auth.cookie;
+	const login = await sessionCall(baseUrl, '/rest/login', { method: 'POST', body: JSON.stringify({ emailOrLdapLoginId: auth.email, password: auth.password }) });
+	if (!login.cookie) throw new Error('login returned no session cookie');
+	return login.cookie;
+}
+
+/**
+ * Which endpoint serves each imported trigger node's production webhooks: an n8n Form Trigger from v2 declares them as
+ * form webhooks, which n8n serves under /form/ only (404 under /webhook/); v1 and every other node use /webhook/.
+ */
+function webhookEndpoints(workflows: WorkflowJson[]): (workflowId: string, node: string) => RegisteredWebhook['endpoint'] {
+	const forms = new Set(
+		workflows.flatMap((w) => w.nodes.filter((n) => n.type === FORM_TRIGGER_TYPE && n.typeVersion >= 2).map((n) => `${w.id}/${n.name}`)),
+	);
+	return (workflowId, node) => (forms.has(`${workflowId}/${node}`) ? 'form' : 'webhook');
+}
+
 /** Reads n8n's webhook table (sqlite) with Node 24's built-in sqlite module: the exact registered paths and methods. */
-async function readWebhooks(rt: RuntimePaths, dotN8n: string, baseUrl: string): Promise<RegisteredWebhook[]> {
+async function readWebhooks(
+	rt: RuntimePaths,
+	dotN8n: string,
+	baseUrl: string,
+	endpointOf: (workflowId: string, node: string) => RegisteredWebhook['endpoint'],
+): Promise<RegisteredWebhook[]> {
 	const script = `
 		const { DatabaseSync } = require('node:sqlite');
 		const db = new DatabaseSync(process.argv[1], { readOnly: true });
@@ -582,13 +721,10 @@ async function readWebhooks(rt: RuntimePaths, dotN8n: string, baseUrl: string): 
 	const r = await runProcess(rt.node, ['--no-warnings', '-e', script, path.join(dotN8n, 'database.sqlite')], { timeoutMs: 30_000 });
 	if (r.code !== 0) throw new Error(`reading webhook_entity failed: ${r.output}`);
 	const rows = JSON.parse(r.output.trim().split('\n').pop() ?? '[]') as Array<{ workflowId: string; webhookPath: string; method: string; node: string }>;
-	return rows.map((row) => ({
-		workflowId: row.workflowId,
-		node: row.node,
-		method: row.method,
-		path: row.webhookPath,
-		url: `${baseUrl}/webhook/${row.webhookPath}`,
-	}));
+	return rows.map((row) => {
+		const endpoint = endpointOf(row.workflowId, row.node);
+		return { workflowId: row.workflowId, node: row.node, method: row.method, endpoint, path: row.webhookPath, url: `${baseUrl}/${endpoint}/${row.webhookPath}` };
+	});
 }
 
 function describeWebhooks(webhooks: RegisteredWebhook[]): string {

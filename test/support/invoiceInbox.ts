@@ -1,13 +1,17 @@
 /**
- * The shipped invoice-inbox workflow running in a real n8n against the contract fakes, with a Qonto history in
- * which the sample receipts' card payments can be found. Shared by the demo (scripts/demo.ts) and the
- * end-to-end test of the workflow, so that what the demo shows is what the test proves.
+ * The shipped workflows running in a real n8n against the contract fakes: the invoice inbox, one "Qonto · <organisation>"
+ * workflow per organisation (ACME SAS and Globex GmbH, each with its own Qonto stand-in and credential) and the
+ * onboarding form. Shared by the demo (scripts/demo.ts) and the end-to-end tests, so that what the demo shows is what
+ * the tests prove. The second organisation is added exactly the way the README tells an admin to (addOrganisation).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { buildActivationLink } from '../../src/conversation/links';
 import {
+	QontoFake,
 	buildEnvelope,
+	listReplyMessage,
 	loadSampleReceipts,
 	makeTransaction,
 	metaJson,
@@ -20,50 +24,166 @@ import {
 	type AllFakes,
 	type SampleReceipt,
 } from '../contract-fakes';
-import { REPO_ROOT, startN8n, type N8nInstance, type WorkflowJson } from '../harness';
+import { REPO_ROOT, startN8n, type CredentialJson, type N8nInstance, type WorkflowJson, type WorkflowNode } from '../harness';
 
-export const WORKFLOW_FILE = join(REPO_ROOT, 'workflows/invoice-inbox.json');
+export const WORKFLOWS_DIR = join(REPO_ROOT, 'workflows');
 export const APP_SECRET = 'demo-app-secret';
 export const VERIFY_TOKEN = 'demo-verify-token';
-/** The sender of every demo message (a Malaysian number: the sample receipts are Malaysian). */
+export const ACTIVATION_SECRET = 'demo-activation-secret-0123456789abcdef';
+/** The inbox's WhatsApp number, as the admin types it into the onboarding workflow. */
+export const BUSINESS_NUMBER = '+33 1 84 80 00 00';
+export const FORM_LOGIN = { user: 'inbox-admin', password: 'Onboarding-Passw0rd' };
+/** The demo employee (a Malaysian number: the sample receipts are Malaysian; answered in the default language). */
 export const SENDER = '60123456789';
 /** Rough MYR → EUR rate for the card payments of the demo history. */
 const EUR_PER_MYR = 0.2;
 
+export interface OrganisationSetup {
+	id: string;
+	name: string;
+	/** The id of its "Qonto · <name>" workflow. */
+	workflowId: string;
+	/** The id of its Qonto API credential. */
+	credentialId: string;
+	qonto: QontoFake;
+	/** Active Qonto memberships (plus one revoked), as GET /v2/memberships lists them. */
+	memberships: Array<{ id: string; first_name: string; last_name: string; role: string; status: string }>;
+}
+
+export interface Sender {
+	waId: string | null;
+	/** Meta's business-scoped user id. */
+	userId: string | null;
+	name: string;
+}
+
+export const ana: Sender = { waId: SENDER, userId: `US.${SENDER}`, name: 'Ana Martin' };
+
 export interface InvoiceInbox {
 	fakes: AllFakes;
+	organisations: { acme: OrganisationSetup; globex: OrganisationSetup };
 	n8n: N8nInstance;
+	/** The invoice-inbox workflow as imported (with both organisations). */
 	workflow: WorkflowJson;
+	onboardingWorkflow: WorkflowJson;
 	/** The plain data of the imported credentials, by credential id. */
 	credentialData: Record<string, Record<string, string>>;
 	webhookUrl: string;
 	receipts: SampleReceipt[];
-	/**
-	 * Posts a signed WhatsApp document message; returns its message id. `declaredSize` is what the media metadata
-	 * announces; `messageId` repeats an earlier message, as Meta does when it delivers again.
-	 */
-	sendDocument(bytes: Buffer, fileName: string, mimeType: string, options?: { declaredSize?: number; messageId?: string }): Promise<string>;
+	/** Posts a signed document message from `from` (default the demo employee); returns its message id. */
+	sendDocument(bytes: Buffer, fileName: string, mimeType: string, options?: { declaredSize?: number; messageId?: string; from?: Sender }): Promise<string>;
+	sendText(body: string, from?: Sender): Promise<string>;
+	/** A reply to an interactive list (as WhatsApp sends it when a row is tapped, or as a forger would). */
+	sendListReply(row: { id: string; title: string }, from?: Sender): Promise<string>;
 	/** Waits until the message carries ✅ or ❌ (or the time runs out) and returns it. */
 	waitForFinalReaction(messageId: string, timeoutMs?: number): Promise<string | undefined>;
 	/** Posts a text message and waits for the next text sent back to the sender (undefined if none comes). */
-	sendTextAndWaitForAnswer(body: string, timeoutMs?: number): Promise<{ messageId: string; answer: string | undefined }>;
-	/** Waits for the text that answers this message (sent after the ❌ reaction). */
-	waitForReply(messageId: string, timeoutMs?: number): Promise<string | undefined>;
+	sendTextAndWaitForAnswer(body: string, timeoutMs?: number, from?: Sender): Promise<{ messageId: string; answer: string | undefined }>;
+	/** Waits for the text that answers this message (quoting it). */
+	waitForReply(messageId: string, timeoutMs?: number, to?: Sender): Promise<string | undefined>;
+	/** Waits until the execution that received this message has finished (to assert that nothing else happened). */
+	waitUntilHandled(messageId: string, timeoutMs?: number): Promise<void>;
+	/** The pre-filled activation message of a membership, made like the onboarding form makes it. */
+	activationMessage(organisation: OrganisationSetup, membershipId: string, options?: { expiresAt?: Date; secret?: string }): string;
+	/** Sends the activation message and waits for the welcome. */
+	activate(sender: Sender, organisation: OrganisationSetup, membershipId: string): Promise<string | undefined>;
 	stop(options?: { keep?: boolean }): Promise<void>;
 }
 
 /** Polls `probe` until it returns something or the time runs out. */
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, intervalMs = 100): Promise<T | undefined> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const value = probe();
+		const value = await probe();
 		if (value !== undefined || Date.now() > deadline) return value;
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		await new Promise((resolve) => setTimeout(resolve, intervalMs));
 	}
 }
 
-export function loadWorkflow(): WorkflowJson {
-	return JSON.parse(readFileSync(WORKFLOW_FILE, 'utf8')) as WorkflowJson;
+export function loadWorkflow(file: string): WorkflowJson {
+	return JSON.parse(readFileSync(join(WORKFLOWS_DIR, file), 'utf8')) as WorkflowJson;
+}
+
+function findNode(workflow: WorkflowJson, name: string): WorkflowNode {
+	const found = workflow.nodes.find((candidate) => candidate.name === name);
+	if (!found) throw new Error(`workflow "${workflow.name}" has no node "${name}"`);
+	return found;
+}
+
+type Connections = Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+
+function connect(workflow: WorkflowJson, from: string, output: number, to: string): void {
+	const connections = workflow.connections as Connections;
+	const main = (connections[from] ??= { main: [] }).main;
+	while (main.length <= output) main.push([]);
+	main[output].push({ node: to, type: 'main', index: 0 });
+}
+
+/** Copies a node under a new name, next to the original, with its outgoing connections (the editor's copy-paste). */
+function copyNode(workflow: WorkflowJson, name: string, newName: string, changes: (node: WorkflowNode) => void): WorkflowNode {
+	const original = findNode(workflow, name);
+	const copy: WorkflowNode = { ...structuredClone(original), id: undefined, name: newName, position: [original.position?.[0] ?? 0, (original.position?.[1] ?? 0) + 200] };
+	delete copy.id;
+	changes(copy);
+	workflow.nodes.push(copy);
+	const outgoing = (workflow.connections as Connections)[name]?.main ?? [];
+	outgoing.forEach((targets, output) => targets.forEach((target) => connect(workflow, newName, output, target.node)));
+	return copy;
+}
+
+/** Adds a Switch rule whose output is placed before the fallback output ("Other"); returns the new output's index. */
+function addSwitchRule(workflow: WorkflowJson, switchName: string, value: string, outputKey: string): number {
+	const node = findNode(workflow, switchName);
+	const values = (node.parameters as { rules: { values: Array<Record<string, unknown>> } }).rules.values;
+	const rule = structuredClone(values[0]) as { conditions: { conditions: Array<{ id: string; rightValue: string }> }; outputKey: string };
+	rule.conditions.conditions[0].rightValue = value;
+	rule.conditions.conditions[0].id = `${rule.conditions.conditions[0].id.slice(0, 24)}${Buffer.from(value).toString('hex').slice(0, 12).padEnd(12, '0')}`;
+	rule.outputKey = outputKey;
+	values.push(rule);
+	const index = values.length - 1;
+	// The fallback output comes after the rules: shift its connections one output down.
+	const main = (workflow.connections as Connections)[switchName].main;
+	main.splice(index, 0, []);
+	return index;
+}
+
+/**
+ * The README's "add an organisation", done on the workflow JSON: a "Qonto · <name>" copy of the organisation workflow
+ * with its own credential, a row in Route Message's Organisations, a rule in the Organisation Switch and a copy of
+ * the "File in Qonto" node calling the new workflow; in the onboarding workflow, a form option, a Switch rule and a
+ * copy of the two nodes that read memberships and make links.
+ */
+export function addOrganisation(workflows: { inbox: WorkflowJson; template: WorkflowJson; onboarding: WorkflowJson }, organisation: Pick<OrganisationSetup, 'id' | 'name' | 'workflowId' | 'credentialId'>): WorkflowJson {
+	const qontoCredential = { qontoApi: { id: organisation.credentialId, name: `Qonto API · ${organisation.name}` } };
+	const orgWorkflow: WorkflowJson = { ...structuredClone(workflows.template), id: organisation.workflowId, name: `Qonto · ${organisation.name}` };
+	for (const node of orgWorkflow.nodes) if (node.credentials?.qontoApi) node.credentials = qontoCredential;
+
+	const { inbox, onboarding } = workflows;
+	const route = findNode(inbox, 'Route Message').parameters as { organisations: { organisation: Array<{ id: string; name: string }> } };
+	route.organisations.organisation.push({ id: organisation.id, name: organisation.name });
+	const output = addSwitchRule(inbox, 'Organisation Switch', organisation.id, organisation.name);
+	const fileNode = `File in Qonto · ${organisation.name}`;
+	copyNode(inbox, 'File in Qonto · ACME SAS', fileNode, (node) => {
+		(node.parameters as { workflowId: Record<string, unknown> }).workflowId = { __rl: true, mode: 'list', value: organisation.workflowId, cachedResultName: orgWorkflow.name };
+	});
+	connect(inbox, 'Organisation Switch', output, fileNode);
+
+	const form = findNode(onboarding, 'Onboarding Form').parameters as { formFields: { values: Array<{ fieldOptions?: { values: Array<{ option: string }> } }> } };
+	form.formFields.values[0].fieldOptions?.values.push({ option: organisation.name });
+	const formOutput = addSwitchRule(onboarding, 'Organisation Switch', organisation.name, organisation.name);
+	const membershipsNode = `Qonto Memberships · ${organisation.name}`;
+	const linksNode = `Activation Links · ${organisation.name}`;
+	copyNode(onboarding, 'Qonto Memberships · ACME SAS', membershipsNode, (node) => {
+		node.credentials = qontoCredential;
+	});
+	const membershipConnections = (onboarding.connections as Connections)[membershipsNode].main;
+	membershipConnections[0] = [];
+	copyNode(onboarding, 'Activation Links · ACME SAS', linksNode, (node) => {
+		Object.assign(node.parameters as Record<string, unknown>, { organisationId: organisation.id, organisationName: organisation.name });
+	});
+	connect(onboarding, 'Organisation Switch', formOutput, membershipsNode);
+	connect(onboarding, membershipsNode, 0, linksNode);
+	return orgWorkflow;
 }
 
 /**
@@ -101,45 +221,112 @@ export function demoTransactions(receipts: SampleReceipt[], bankAccountId: strin
 	});
 }
 
-export async function startInvoiceInbox(options: { label?: string; ports?: { n8n?: number } } = {}): Promise<InvoiceInbox> {
+const membership = (id: string, first_name: string, last_name: string, status = 'active') => ({ id, first_name, last_name, role: 'employee', status });
+
+export async function startInvoiceInbox(options: { label?: string; activateSender?: boolean } = {}): Promise<InvoiceInbox> {
 	const fakes = await startAllFakes();
+	const globexQonto = new QontoFake({ login: 'globex-gmbh-5678', secretKey: 'fake-globex-secret-key' });
 	try {
+		await globexQonto.start();
+		globexQonto.setOrganization({ id: 'd3c1f6a2-5b4e-4a7d-9c8b-2e1f0a9b8c7d', name: 'Globex GmbH', slug: 'globex-gmbh-5678', legal_name: 'Globex GmbH', legal_country: 'DE', locale: 'de' });
 		const receipts = loadSampleReceipts();
-		fakes.qonto.setTransactions(demoTransactions(receipts, String(fakes.qonto.mainBankAccount.id)));
-		const workflow = { ...loadWorkflow(), id: 'InvoiceInbox0001' };
+		const acme: OrganisationSetup = {
+			id: 'acme-sas-1234',
+			name: 'ACME SAS',
+			workflowId: 'QontoAcmeSas0001',
+			credentialId: 'qontoApiCredential',
+			qonto: fakes.qonto,
+			memberships: [
+				membership('5a4e2c1b-8f3d-4b6a-9e7c-1d2f3a4b5c6d', 'Ana', 'Martin'),
+				membership('7c9d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f', 'Ben', 'Okafor'),
+				membership('9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b', 'Chloé', 'Durand'),
+				membership('2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e', 'Carla', 'Rossi', 'revoked'),
+			],
+		};
+		const globex: OrganisationSetup = {
+			id: 'globex-gmbh-5678',
+			name: 'Globex GmbH',
+			workflowId: 'QontoGlobex00001',
+			credentialId: 'qontoGlobexCredential',
+			qonto: globexQonto,
+			memberships: [membership('3d4e5f6a-7b8c-4d9e-8f0a-1b2c3d4e5f6a', 'Ana', 'Martin'), membership('4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b', 'Dieter', 'Braun')],
+		};
+		for (const organisation of [acme, globex]) {
+			organisation.qonto.setTransactions(demoTransactions(receipts, String(organisation.qonto.mainBankAccount.id)));
+			organisation.qonto.setMemberships(organisation.memberships);
+		}
+
+		const inbox = loadWorkflow('invoice-inbox.json');
+		const template = loadWorkflow('qonto-organisation.json');
+		const onboarding = loadWorkflow('onboard-members.json');
+		const globexWorkflow = addOrganisation({ inbox, template, onboarding }, globex);
+		for (const node of onboarding.nodes) if (node.name.startsWith('Activation Links')) (node.parameters as Record<string, unknown>).businessNumber = BUSINESS_NUMBER;
+
 		const credentials = fakes.credentials;
-		const credentialData = {
+		const credentialData: Record<string, Record<string, string>> = {
 			whatsAppCloudApiCredential: { accessToken: credentials.whatsapp.accessToken, phoneNumberId: credentials.whatsapp.phoneNumberId, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: credentials.whatsapp.graphBaseUrl, apiVersion: 'v24.0' },
 			mindeeExtractionApiCredential: { apiKey: credentials.mindee.apiKey, modelId: credentials.mindee.modelId, baseUrl: credentials.mindee.baseUrl },
 			qontoApiCredential: { environment: 'production', login: credentials.qonto.login, secretKey: credentials.qonto.secretKey, baseUrl: credentials.qonto.baseUrl },
+			qontoGlobexCredential: { environment: 'production', login: globexQonto.login, secretKey: globexQonto.secretKey, baseUrl: globexQonto.url },
+			invoiceInboxActivationCredential: { activationSecret: ACTIVATION_SECRET },
+			onboardingFormCredential: { user: FORM_LOGIN.user, password: FORM_LOGIN.password },
 		};
+		const credential = (id: string, name: string, type: string): CredentialJson => ({ id, name, type, data: credentialData[id] });
 		const n8n = await startN8n({
 			label: options.label ?? 'invoice-inbox',
-			workflows: [workflow],
+			workflows: [inbox, template, globexWorkflow, onboarding],
 			credentials: [
-				{ id: 'whatsAppCloudApiCredential', name: 'WhatsApp Cloud API', type: 'whatsAppCloudApi', data: credentialData.whatsAppCloudApiCredential },
-				{ id: 'mindeeExtractionApiCredential', name: 'Mindee Extraction API', type: 'mindeeExtractionApi', data: credentialData.mindeeExtractionApiCredential },
-				{ id: 'qontoApiCredential', name: 'Qonto API', type: 'qontoApi', data: credentialData.qontoApiCredential },
+				credential('whatsAppCloudApiCredential', 'WhatsApp Cloud API', 'whatsAppCloudApi'),
+				credential('mindeeExtractionApiCredential', 'Mindee Extraction API', 'mindeeExtractionApi'),
+				credential('qontoApiCredential', 'Qonto API', 'qontoApi'),
+				credential('qontoGlobexCredential', 'Qonto API · Globex GmbH', 'qontoApi'),
+				credential('invoiceInboxActivationCredential', 'Invoice Inbox Activation', 'invoiceInboxActivationApi'),
+				credential('onboardingFormCredential', 'Onboarding form login', 'httpBasicAuth'),
 			],
 		});
+		// The README's first step: ▶ "Set Up Data Tables".
+		const setup = await n8n.runManualTrigger(inbox.id as string, 'Set Up Data Tables');
+		if (setup.status !== 'success') throw new Error(`Set Up Data Tables ended ${setup.status}`);
+
 		const webhookUrl = n8n.webhookUrl('WhatsApp Inbox Trigger');
-		const deliver = async (message: Record<string, unknown>) => {
-			const body = metaJson(buildEnvelope({ messages: [message] }, { phoneNumberId: fakes.whatsapp.phoneNumberId, from: SENDER, contactName: 'Demo Employee' }));
+		const deliver = async (message: Record<string, unknown>, from: Sender, messageId?: string) => {
+			const envelope = buildEnvelope({ messages: [stamp(message, { from: from.waId ?? '', messageId })] }, { phoneNumberId: fakes.whatsapp.phoneNumberId, from: from.waId ?? '', contactName: from.name, userId: from.userId ?? '' });
+			const messages = envelope.entry[0].changes[0].value.messages as Array<Record<string, unknown>>;
+			// Username-only senders (Meta's BSUID era): no phone number in the message nor in the contact.
+			if (!from.waId) {
+				delete messages[0].from;
+				delete (envelope.entry[0].changes[0].value.contacts as Array<Record<string, unknown>>)[0].wa_id;
+			}
+			const body = metaJson(envelope);
 			const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(APP_SECRET, body) }, body });
 			if (response.status !== 200) throw new Error(`The trigger answered HTTP ${response.status}: ${await response.text()}`);
-			return String(message.id);
+			return String(messages[0].id);
 		};
-		return {
+		const recipient = (sender: Sender) => sender.waId ?? sender.userId ?? '';
+		const textsTo = (sender: Sender) => fakes.whatsapp.sentTexts(recipient(sender));
+		const inspected = new Map<string, string>();
+
+		const instance: InvoiceInbox = {
 			fakes,
+			organisations: { acme, globex },
 			n8n,
-			workflow,
+			workflow: inbox,
+			onboardingWorkflow: onboarding,
 			credentialData,
 			webhookUrl,
 			receipts,
-			async sendDocument(bytes, fileName, mimeType, { declaredSize, messageId } = {}) {
+			async sendDocument(bytes, fileName, mimeType, { declaredSize, messageId, from = ana } = {}) {
 				const media = fakes.whatsapp.addMedia({ bytes, mimeType, fileName, declaredSize });
 				const document = { ...sampleMessage('message__document.json'), context: undefined, document: { filename: fileName, mime_type: mimeType, sha256: media.sha256, id: media.id } };
-				return await deliver(stamp(document, { from: SENDER, messageId }));
+				return await deliver(document, from, messageId);
+			},
+			async sendText(body, from = ana) {
+				return await deliver({ ...sampleMessage('message__text.json'), text: { body } }, from);
+			},
+			async sendListReply(row, from = ana) {
+				const envelope = listReplyMessage(row, { from: from.waId ?? '' });
+				const [message] = envelope.entry[0].changes[0].value.messages as Array<Record<string, unknown>>;
+				return await deliver(message, from);
 			},
 			async waitForFinalReaction(messageId, timeoutMs = 60_000) {
 				const final = await waitFor(() => {
@@ -148,22 +335,64 @@ export async function startInvoiceInbox(options: { label?: string; ports?: { n8n
 				}, timeoutMs);
 				return final ?? fakes.whatsapp.reactionOn(messageId);
 			},
-			async sendTextAndWaitForAnswer(body, timeoutMs = 30_000) {
-				const textsBefore = fakes.whatsapp.sentTexts(SENDER).length;
-				const messageId = await deliver(stamp({ ...sampleMessage('message__text.json'), text: { body } }, { from: SENDER }));
-				const answer = await waitFor(() => fakes.whatsapp.sentTexts(SENDER)[textsBefore]?.body, timeoutMs);
+			async sendTextAndWaitForAnswer(body, timeoutMs = 30_000, from = ana) {
+				const before = textsTo(from).length;
+				const messageId = await instance.sendText(body, from);
+				const answer = await waitFor(() => textsTo(from)[before]?.body, timeoutMs);
 				return { messageId, answer };
 			},
-			async waitForReply(messageId, timeoutMs = 30_000) {
-				return await waitFor(() => fakes.whatsapp.sentTexts(SENDER).find((text) => text.replyTo === messageId)?.body, timeoutMs);
+			async waitForReply(messageId, timeoutMs = 30_000, to = ana) {
+				return await waitFor(() => textsTo(to).find((text) => text.replyTo === messageId)?.body, timeoutMs);
+			},
+			async waitUntilHandled(messageId, timeoutMs = 60_000) {
+				const handled = await waitFor(
+					async () => {
+						for (const execution of await n8n.listExecutions(inbox.id as string)) {
+							if (!execution.finished && execution.status === 'running') continue;
+							if (!inspected.has(execution.id)) {
+								const trigger = (await n8n.getExecution(execution.id)).data?.resultData?.runData?.['WhatsApp Inbox Trigger'];
+								inspected.set(execution.id, JSON.stringify(trigger ?? ''));
+							}
+							if (inspected.get(execution.id)?.includes(messageId)) return true;
+						}
+						return undefined;
+					},
+					timeoutMs,
+					250,
+				);
+				if (!handled) throw new Error(`no finished execution handled message ${messageId} in time`);
+			},
+			activationMessage(organisation, membershipId, { expiresAt = new Date(Date.now() + 14 * 24 * 3600 * 1000), secret = ACTIVATION_SECRET } = {}) {
+				const member = organisation.memberships.find((candidate) => candidate.id === membershipId);
+				return buildActivationLink(
+					{
+						businessNumber: BUSINESS_NUMBER,
+						organisationId: organisation.id,
+						organisationName: organisation.name,
+						membershipId,
+						memberName: member ? `${member.first_name} ${member.last_name}` : membershipId,
+						expiresAt,
+						messageTemplate: 'Hello! I want to send my receipts to {organisation}. My activation code: {code}',
+					},
+					secret,
+				).message;
+			},
+			async activate(sender, organisation, membershipId) {
+				const { answer } = await instance.sendTextAndWaitForAnswer(instance.activationMessage(organisation, membershipId), 30_000, sender);
+				return answer;
 			},
 			async stop(stopOptions = {}) {
 				await n8n.stop(stopOptions);
-				await fakes.stop();
+				await Promise.all([fakes.stop(), globexQonto.stop()]);
 			},
 		};
+		if (options.activateSender ?? true) {
+			const welcome = await instance.activate(ana, acme, acme.memberships[0].id);
+			if (!welcome?.startsWith('Welcome')) throw new Error(`activating the demo employee was answered: ${welcome ?? '(nothing)'}`);
+		}
+		return instance;
 	} catch (error) {
-		await fakes.stop();
+		await Promise.all([fakes.stop(), globexQonto.stop()]);
 		throw error;
 	}
 }

@@ -2,7 +2,7 @@
 // its four outputs; Create Activation Links turns Qonto memberships into links and QR codes; Compose Failure Reply.
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { InvoiceInbox } from '../../../nodes/InvoiceInbox/InvoiceInbox.node';
 import { createActivationCode, verifyActivationCode } from '../../../src/conversation/activation';
@@ -18,7 +18,7 @@ const node = new InvoiceInbox();
 const message = (waId: string, kind: string, extra: Record<string, unknown> = {}) => ({ json: { messageId: `wamid.${waId}.${kind}`, waId, userId: null, profileName: 'Ana', kind, text: null, choice: null, ...extra } });
 const memberRow = (id: number, waId: string) => ({ json: { id, waId, userId: '', name: 'Ana', organisationId: ACME.id, organisationName: ACME.name, membershipId: 'm-1', isDefault: true, subscribed: true, language: '', lastNoticeOn: '', linkedAt: '' } });
 
-async function route(messages: INodeExecutionData[], rows: INodeExecutionData[], parameters: Record<string, unknown> = routeParameters) {
+async function route(messages: INodeExecutionData[], rows: INodeExecutionData[], parameters: IDataObject = routeParameters) {
 	const { context } = createExecuteContext({ items: messages, parameters, credentials });
 	context.getInputData.mockImplementation(((inputIndex = 0) => (inputIndex === 1 ? rows : messages)) as never);
 	const [documents, saves, replies, pickers] = await node.execute.call(context);
