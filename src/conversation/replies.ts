@@ -2,13 +2,13 @@
  * The answer to a document that could not be stored, in the sender's language: the file check's reason, the
  * download's size refusal, or "could not be stored" for anything else (an outage after retries).
  */
+import { sizeInMegabytes } from '../files/check';
 import type { InboxContext } from './decide';
 import { ACCEPTED_FORMATS, fillText, type TextKey } from './texts';
 
-const MIB = 1024 * 1024;
 const FILE_REASONS = new Set<string>(['empty_file', 'too_large', 'unsupported_type', 'truncated', 'corrupt', 'encrypted_pdf', 'image_too_large', 'conversion_failed']);
 
-const megabytes = (bytes: unknown): string | undefined => (typeof bytes === 'number' && bytes >= 0 ? String(Number((bytes / MIB).toFixed(1))) : undefined);
+const megabytes = (bytes: unknown): number | undefined => (typeof bytes === 'number' && bytes >= 0 ? sizeInMegabytes(bytes) : undefined);
 
 /** `failed` is the item that reached the failure path: a rejected file check, or an error output's item. */
 export function failureReply(failed: Record<string, unknown>, inbox: Pick<InboxContext, 'texts' | 'maxFileSizeMb'>): { reason: string; text: string } {
@@ -18,10 +18,10 @@ export function failureReply(failed: Record<string, unknown>, inbox: Pick<InboxC
 	const values: Record<string, string | number | undefined> = { limitMb: inbox.maxFileSizeMb, formats: ACCEPTED_FORMATS };
 	if (typeof fileCheck?.reason === 'string' && FILE_REASONS.has(fileCheck.reason)) {
 		reason = fileCheck.reason as TextKey;
+		values.sizeMb = megabytes(fileCheck.size);
 		for (const [name, value] of Object.entries(fileCheck.params ?? {})) {
 			if (typeof value === 'string' || typeof value === 'number') values[name] = value;
 		}
-		values.sizeMb = megabytes(fileCheck.size);
 	} else if (details?.reason === 'file_too_large') {
 		reason = 'too_large';
 		values.sizeMb = megabytes(details.declaredBytes ?? details.receivedBytes);

@@ -37,6 +37,11 @@ export function megabytes(bytes: number): number {
 	return Math.round((bytes / MEBIBYTE) * 10) / 10;
 }
 
+/** A file's size for the sender, rounded up: a file one byte over the limit must not read as the limit. */
+export function sizeInMegabytes(bytes: number): number {
+	return Math.ceil((bytes / MEBIBYTE) * 10) / 10;
+}
+
 export function reject(
 	reason: RejectReason,
 	size: number,
@@ -81,6 +86,7 @@ export function checkInvoiceFile(bytes: Uint8Array, options: Partial<FileCheckOp
 	if (size === 0) return reject('empty_file', 0, 'the file has no bytes');
 	if (size > limits.maxBytes) {
 		return reject('too_large', size, `${size} bytes, limit ${limits.maxBytes} bytes`, {
+			sizeMb: sizeInMegabytes(size),
 			limitMb: megabytes(limits.maxBytes),
 			limitBytes: limits.maxBytes,
 		});

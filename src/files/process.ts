@@ -1,4 +1,4 @@
-import { EXTENSIONS, checkInvoiceFile, megabytes, reject, resolveOptions } from './check';
+import { EXTENSIONS, checkInvoiceFile, megabytes, reject, resolveOptions, sizeInMegabytes } from './check';
 import { convertHeifToJpeg } from './convert';
 import { outputFileName } from './filename';
 import { identifyWithFileType } from './identify';
@@ -91,6 +91,8 @@ export async function processInvoiceFile(bytes: Uint8Array, options: ProcessOpti
 	if (jpeg.length > limits.maxBytes) {
 		return {
 			result: reject('too_large', bytes.length, `converted JPEG is ${jpeg.length} bytes even at quality ${quality}`, {
+				// What is too large is the JPEG Qonto would get, not the photo as sent.
+				sizeMb: sizeInMegabytes(jpeg.length),
 				limitMb: megabytes(limits.maxBytes),
 				limitBytes: limits.maxBytes,
 			}),

@@ -10,8 +10,8 @@ describe('failure replies', () => {
 			reason: 'unsupported_type',
 			text: 'This file type is not accepted. Please send a PDF, JPEG, PNG, HEIC or HEIF file.',
 		});
-		expect(failureReply({ fileCheck: { reason: 'image_too_large', size: 5, params: { megapixels: 120 } } }, inbox('de')).text).toBe(
-			'Das Bild ist zu groß (120 Megapixel). Bitte senden Sie ein kleineres Foto oder ein PDF.',
+		expect(failureReply({ fileCheck: { reason: 'image_too_large', size: 5, params: { megapixels: 120, width: 12000, height: 10000 } } }, inbox('de')).text).toBe(
+			'Das Bild ist zu groß (120 Megapixel, 12000×10000). Bitte senden Sie ein kleineres Foto oder ein PDF.',
 		);
 		expect(failureReply({ fileCheck: { reason: 'too_large', size: 16 * 1024 * 1024, params: { limitMb: 15 } } }, inbox('fr')).text).toBe(
 			'Le fichier fait 16 Mo, plus que la limite de 15 Mo. Merci d’envoyer un fichier plus petit.',

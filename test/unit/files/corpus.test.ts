@@ -109,15 +109,15 @@ describe('file corpus', () => {
 		it('rejects the same PDF one byte over the limit, before looking at its content', () => {
 			const over = padPdf(pdf, DEFAULT_MAX_BYTES + 1);
 			const result = checkInvoiceFile(over);
-			expect(result).toMatchObject({ accepted: false, reason: 'too_large', params: { limitMb: 15, limitBytes: 15_728_640 } });
-			expect(result.accepted || result.message).toBe('The file is larger than 15 MB. Please send a smaller file.');
+			expect(result).toMatchObject({ accepted: false, reason: 'too_large', params: { sizeMb: 15.1, limitMb: 15, limitBytes: 15_728_640 } });
+			expect(result.accepted || result.message).toBe('The file is 15.1 MB, larger than the limit of 15 MB. Please send a smaller file.');
 		});
 
 		it('follows a configured limit', () => {
 			expect(checkInvoiceFile(pdf, { maxBytes: pdf.length - 1 })).toMatchObject({ reason: 'too_large' });
 			expect(checkInvoiceFile(pdf, { maxBytes: pdf.length })).toMatchObject({ accepted: true });
 			const small = checkInvoiceFile(pdf, { maxBytes: 100 * 1024 });
-			expect(small.accepted || small.message).toBe('The file is larger than 0.1 MB. Please send a smaller file.');
+			expect(small.accepted || small.message).toMatch(/^The file is 0\.\d MB, larger than the limit of 0\.1 MB\. Please send a smaller file\.$/);
 		});
 	});
 });

@@ -45,7 +45,7 @@ describe('messages', () => {
 		for (const reason of Object.keys(REJECTION_MESSAGES) as RejectReason[]) {
 			expect(REJECTION_MESSAGES[reason].length).toBeLessThan(120);
 		}
-		expect(rejectionMessage('too_large', { limitMb: 15 })).toBe('The file is larger than 15 MB. Please send a smaller file.');
+		expect(rejectionMessage('too_large', { sizeMb: 16.2, limitMb: 15 })).toBe('The file is 16.2 MB, larger than the limit of 15 MB. Please send a smaller file.');
 		expect(checkInvoiceFile(corpusFile('bomb-25000px.png'))).toMatchObject({
 			message: 'The image is too big (625 megapixels, 25000×25000). Please send a smaller photo or a PDF.',
 			params: { width: 25000, height: 25000, megapixels: 625, maxMegapixels: 100, maxSide: 20000 },
