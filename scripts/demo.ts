@@ -1,7 +1,8 @@
 /**
- * The demo: the shipped workflow in a real n8n (installed on first use), with local stand-ins for WhatsApp, Mindee
- * and Qonto. An employee sends the sample receipts, a GIF and a question over "WhatsApp"; the demo prints what
- * they see (reactions, replies) and what lands in Qonto.
+ * The demo: the shipped workflows in a real n8n (installed on first use), with local stand-ins for WhatsApp, Mindee
+ * and two Qonto organisations. The admin makes activation links with the onboarding form, a stranger is turned away,
+ * an employee activates her WhatsApp, sends the sample receipts, a GIF and a question, then switches to her second
+ * organisation and sends one more; the demo prints what they see (reactions, replies) and what lands in each Qonto.
  *
  *   npm run demo              run the scenario, print the results, stop
  *   npm run demo -- --keep    leave n8n and the stand-ins running to explore the workflow in the n8n editor
@@ -9,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startInvoiceInbox, type InvoiceInbox } from '../test/support/invoiceInbox';
+import { submitForm } from '../test/harness';
+import { FORM_LOGIN, SENDER, ana, startInvoiceInbox, waitFor, type InvoiceInbox, type Sender } from '../test/support/invoiceInbox';
 
 const keep = process.argv.includes('--keep');
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -30,12 +32,45 @@ async function sendAndReport(inbox: InvoiceInbox, label: string, send: () => Pro
 }
 
 async function main() {
-	say('Starting the stand-ins for WhatsApp, Mindee and Qonto, and n8n with the invoice-inbox workflow…');
-	const inbox = await startInvoiceInbox({ label: 'demo' });
+	say('Starting the stand-ins for WhatsApp, Mindee and two Qonto organisations, and n8n with the shipped workflows…');
+	const inbox = await startInvoiceInbox({ label: 'demo', activateSender: false });
 	let failed = false;
+	const check = (ok: boolean, what: string) => {
+		if (!ok) {
+			failed = true;
+			say(`  !! unexpected: ${what}`);
+		}
+	};
 	try {
-		say(`n8n ${inbox.n8n.baseUrl} is running the workflow "${inbox.workflow.name}".\n`);
-		say('An employee sends documents to the WhatsApp number:');
+		const { acme, globex } = inbox.organisations;
+		say(`n8n ${inbox.n8n.baseUrl} runs "${inbox.workflow.name}", "Qonto · ${acme.name}", "Qonto · ${globex.name}" and "${inbox.onboardingWorkflow.name}".\n`);
+
+		say('The admin opens the onboarding form (with its login) and picks ACME SAS:');
+		const page = await submitForm(inbox.n8n.formUrl(inbox.onboardingWorkflow.id as string, 'Onboarding Form'), { 'field-0': acme.name }, { basicAuth: FORM_LOGIN });
+		const links = [...new Set([...page.body.matchAll(/href="(https:\/\/wa\.me\/[^"]+)"/g)].map((match) => match[1].replace(/&amp;/g, '&')))];
+		say(`  ${links.length} activation links with QR codes (HTTP ${page.status}), e.g. ${links[0]?.slice(0, 72)}…`);
+		const withoutLogin = await submitForm(inbox.n8n.formUrl(inbox.onboardingWorkflow.id as string, 'Onboarding Form'), { 'field-0': acme.name });
+		say(`  the same form without the login: HTTP ${withoutLogin.status}`);
+		check(page.status === 200 && links.length === 3 && withoutLogin.status === 401, 'the onboarding form');
+
+		say('\nA stranger writes to the number, twice:');
+		const stranger: Sender = { waId: '12025550147', userId: 'US.12025550147', name: 'Stranger' };
+		const strangerFirst = await inbox.sendDocument(inbox.receipts[0].bytes, 'receipt.jpg', 'image/jpeg', { from: stranger });
+		const notice = await inbox.waitForReply(strangerFirst, 30_000, stranger);
+		say(`  reply: "${notice ?? '(none)'}"`);
+		const strangerSecond = await inbox.sendText('Hello?', stranger);
+		await inbox.waitUntilHandled(strangerSecond);
+		const strangerTexts = inbox.fakes.whatsapp.sentTexts(stranger.waId ?? '').length;
+		say(`  second message: ${strangerTexts === 1 ? 'no answer (one a day), nothing downloaded or stored' : `${strangerTexts} answers`}`);
+		check(Boolean(notice) && strangerTexts === 1, 'the stranger');
+
+		say(`\nAna opens her link (the message WhatsApp pre-fills is sent):`);
+		const anaLink = links.find((link) => decodeURIComponent(link).includes(acme.memberships[0].id));
+		const { answer: welcome } = await inbox.sendTextAndWaitForAnswer(new URL(anaLink ?? links[0]).searchParams.get('text') ?? '', 30_000, ana);
+		say(`  reply: "${welcome ?? '(none)'}"`);
+		check(welcome?.startsWith('Welcome') === true, 'the activation');
+
+		say(`\nAna sends documents to the WhatsApp number:`);
 		for (const receipt of inbox.receipts) {
 			await sendAndReport(inbox, `${receipt.fileName} (${receipt.truth.company.slice(0, 18)})`, () => inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg'));
 		}
@@ -45,23 +80,43 @@ async function main() {
 		const { answer } = await inbox.sendTextAndWaitForAnswer('Hi, can you help me with my card?');
 		say(`  ${'"Hi, can you help me with my card?"'.padEnd(34)} reply: "${answer ?? '(none)'}"`);
 
-		const { qonto } = inbox.fakes;
-		const attached = qonto.attachments().filter((attachment) => attachment.transactionId);
-		say('\nIn Qonto:');
-		say(`  ${qonto.supplierInvoices().length} supplier invoices stored`);
-		for (const attachment of attached) {
-			const payment = qonto.transactions().find((transaction) => transaction.id === attachment.transactionId);
-			say(`  ${attachment.fileName.padEnd(16)} attached to the card payment "${String(payment?.label)}" of ${String(payment?.local_amount)} ${String(payment?.local_currency)} on ${String(payment?.emitted_at).slice(0, 10)}`);
+		say(`\nAna is also a member of ${globex.name}: she activates it and picks it in the list:`);
+		say(`  reply: "${(await inbox.activate(ana, globex, globex.memberships[0].id)) ?? '(none)'}"`);
+		const listsBefore = inbox.fakes.whatsapp.sentLists(SENDER).length;
+		await inbox.sendText('Switch company', ana);
+		const list = await waitFor(() => inbox.fakes.whatsapp.sentLists(SENDER)[listsBefore], 30_000);
+		say(`  list: "${list?.body ?? '(none)'}" [${list?.rows.map((row) => row.title).join(' | ') ?? ''}]`);
+		const choice = await inbox.sendListReply({ id: `org:${globex.id}`, title: globex.name }, ana);
+		say(`  she taps ${globex.name}; reply: "${(await inbox.waitForReply(choice, 30_000)) ?? '(none)'}"`);
+		const globexReceipt = inbox.receipts[3];
+		await sendAndReport(inbox, `${globexReceipt.fileName} for ${globex.name}`, () => inbox.sendDocument(globexReceipt.bytes, globexReceipt.fileName, 'image/jpeg'));
+
+		for (const organisation of [acme, globex]) {
+			const { qonto } = organisation;
+			const attached = qonto.attachments().filter((attachment) => attachment.transactionId);
+			say(`\nIn Qonto, ${organisation.name}: ${qonto.supplierInvoices().length} supplier invoices stored`);
+			for (const attachment of attached) {
+				const payment = qonto.transactions().find((transaction) => transaction.id === attachment.transactionId);
+				say(`  ${attachment.fileName.padEnd(16)} attached to the card payment "${String(payment?.label)}" of ${String(payment?.local_amount)} ${String(payment?.local_currency)} on ${String(payment?.emitted_at).slice(0, 10)}`);
+			}
+			if (organisation === acme) {
+				const unmatched = inbox.receipts.filter((receipt) => !attached.some((attachment) => attachment.sha256 === receipt.sha256));
+				for (const receipt of unmatched) say(`  ${receipt.fileName.padEnd(16)} stored, not attached: its payment is not in Qonto yet`);
+				check(attached.length === inbox.receipts.length - 1, `${organisation.name} attachments`);
+			} else {
+				check(qonto.supplierInvoices().length === 1 && attached.length === 1, `${organisation.name} attachments`);
+			}
 		}
-		const unmatched = inbox.receipts.filter((receipt) => !attached.some((attachment) => attachment.sha256 === receipt.sha256));
-		for (const receipt of unmatched) say(`  ${receipt.fileName.padEnd(16)} stored, not attached: its payment is not in Qonto yet (the daily run will match it)`);
-		const executions = await inbox.n8n.listExecutions(inbox.workflow.id!);
+		const members = await inbox.n8n.dataTableRows('whatsapp_members');
+		say(`\nData Table whatsapp_members: ${members.length} rows (${members.filter((row) => row.organisationId).length} links, ${members.filter((row) => !row.organisationId).length} contact).`);
+		const executions = await inbox.n8n.listExecutions(inbox.workflow.id as string);
 		const failures = executions.filter((execution) => execution.status !== 'success');
-		say(`\n${executions.length} workflow executions, ${failures.length} failed.`);
-		failed = failures.length > 0 || attached.length !== inbox.receipts.length - 1;
+		say(`${executions.length} executions of the inbox workflow, ${failures.length} failed.`);
+		check(failures.length === 0, 'failed executions');
 		if (keep) {
 			say(`\nStill running (Ctrl-C to stop). Open ${inbox.n8n.baseUrl} and sign in as ${inbox.n8n.auth.email} / ${inbox.n8n.auth.password}.`);
-			say(`Stand-ins: ${JSON.stringify(inbox.fakes.urls)}`);
+			say(`Onboarding form: ${inbox.n8n.formUrl(inbox.onboardingWorkflow.id as string, 'Onboarding Form')} (login ${FORM_LOGIN.user} / ${FORM_LOGIN.password})`);
+			say(`Stand-ins: ${JSON.stringify({ ...inbox.fakes.urls, qontoGlobex: globex.qonto.url })}`);
 			await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
 		}
 	} finally {
