@@ -76,7 +76,7 @@ function escapeHtml(text: string): string {
 }
 
 /** A file name stem without accents, spaces or path characters. */
-function safeFileName(text: string, fallback: string): string {
+export function safeFileName(text: string, fallback: string): string {
 	const slug = text
 		.normalize('NFKD')
 		.replace(/[\u0300-\u036f]/g, '')

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { LANGUAGES, isLanguage } from '../../../src/conversation/languages';
-import { activationCsv, activationPage, buildActivationLink, qrCodePng, type ActivationLink } from '../../../src/conversation/links';
+import { activationCsv, activationPage, buildActivationLink, qrCodePng, safeFileName, type ActivationLink } from '../../../src/conversation/links';
 import { DEFAULT_TEXTS } from '../../../src/conversation/texts';
 import { activationSecret } from './common';
 
@@ -127,7 +127,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const organisationName = (this.getNodeParameter('organisationName', 0, '') as string) || (this.getNodeParameter('organisationId', 0) as string);
 		const html = await activationPage(links, { organisationName });
 		const csv = activationCsv(links);
-		const slug = fileSlug(organisationName);
+		const slug = safeFileName(organisationName, 'organisation');
 		return [
 			[
 				{
@@ -145,7 +145,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	for (const { qrPng, itemIndex, ...link } of links) {
 		output.push({
 			json: { ...link },
-			binary: { qrCode: await this.helpers.prepareBinaryData(qrPng, `${fileSlug(link.memberName)}.png`, 'image/png') },
+			binary: { qrCode: await this.helpers.prepareBinaryData(qrPng, `${safeFileName(link.memberName, 'member')}.png`, 'image/png') },
 			pairedItem: { item: itemIndex },
 		});
 	}
@@ -162,15 +162,4 @@ function readMembership(context: IExecuteFunctions, json: IDataObject, itemIndex
 	}
 	const name = [json.first_name, json.last_name].filter((part) => typeof part === 'string' && part.trim()).join(' ') || id;
 	return { id, name, status: typeof json.status === 'string' ? json.status : 'active' };
-}
-
-function fileSlug(text: string): string {
-	return (
-		text
-			.normalize('NFD')
-			.replace(/\p{Diacritic}/gu, '')
-			.replace(/[^A-Za-z0-9]+/g, '-')
-			.replace(/^-|-$/g, '')
-			.toLowerCase() || 'member'
-	);
 }
