@@ -46,16 +46,21 @@ describe('the invoice inbox workflow', () => {
 		expect(qonto.attachments().filter((attachment) => attachment.transactionId)).toHaveLength(inbox.receipts.length - 1);
 	});
 
-	test('the same message delivered twice is stored once, and both deliveries end in ✅', async () => {
-		const { qonto, whatsapp } = inbox.fakes;
+	test('the same message delivered again is not processed again: it ends with the same ✅, stored once', async () => {
+		const { qonto, whatsapp, mindee } = inbox.fakes;
 		const receipt = inbox.receipts[2];
 		const before = qonto.supplierInvoices().length;
 		const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
 		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
 		const reactionsAfterFirst = whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).length;
+		const downloads = whatsapp.requests({ route: 'media.download' }).length;
+		const extractions = mindee.requests({ route: 'v2.enqueue' }).length;
 		await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg', { messageId });
-		await waitUntil(() => whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).length >= reactionsAfterFirst + 2);
-		expect(whatsapp.reactionOn(messageId)).toBe('✅');
+		await waitUntil(() => whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).length >= reactionsAfterFirst + 1);
+		// Only the final reaction again: no 🔎, no download, no Mindee call, no upload.
+		expect(whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).slice(reactionsAfterFirst).map((reaction) => reaction.emoji)).toEqual(['✅']);
+		expect(whatsapp.requests({ route: 'media.download' })).toHaveLength(downloads);
+		expect(mindee.requests({ route: 'v2.enqueue' })).toHaveLength(extractions);
 		expect(qonto.supplierInvoices()).toHaveLength(before + 1);
 	});
 

@@ -223,9 +223,18 @@ export function demoTransactions(receipts: SampleReceipt[], bankAccountId: strin
 
 const membership = (id: string, first_name: string, last_name: string, status = 'active') => ({ id, first_name, last_name, role: 'employee', status });
 
-export async function startInvoiceInbox(options: { label?: string; activateSender?: boolean } = {}): Promise<InvoiceInbox> {
-	const fakes = await startAllFakes();
-	const globexQonto = new QontoFake({ login: 'globex-gmbh-5678', secretKey: 'fake-globex-secret-key' });
+export interface InboxOptions {
+	label?: string;
+	/** Link the demo employee to ACME SAS before returning (default true). */
+	activateSender?: boolean;
+	/** How long the Qonto stand-ins remember idempotency keys (Qonto: 30 minutes). */
+	qontoIdempotencyTtlMs?: number;
+}
+
+export async function startInvoiceInbox(options: InboxOptions = {}): Promise<InvoiceInbox> {
+	const idempotencyTtlMs = options.qontoIdempotencyTtlMs;
+	const fakes = await startAllFakes({ qonto: { idempotencyTtlMs } });
+	const globexQonto = new QontoFake({ login: 'globex-gmbh-5678', secretKey: 'fake-globex-secret-key', idempotencyTtlMs });
 	try {
 		await globexQonto.start();
 		globexQonto.setOrganization({ id: 'd3c1f6a2-5b4e-4a7d-9c8b-2e1f0a9b8c7d', name: 'Globex GmbH', slug: 'globex-gmbh-5678', legal_name: 'Globex GmbH', legal_country: 'DE', locale: 'de' });

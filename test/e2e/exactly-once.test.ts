@@ -1,0 +1,78 @@
+// Exactly once and never silent, in a real n8n (SQLite): a message claimed once however often Meta delivers it, the
+// document ledger in a Data Table, and a repeated delivery ending like the first one — even after Qonto has forgotten
+// its idempotency keys.
+import { SENDER, startInvoiceInbox, waitFor, type InvoiceInbox } from '../support/invoiceInbox';
+
+jest.setTimeout(300_000);
+
+const QONTO_KEY_LIFETIME_MS = 3_000;
+
+describe('exactly once', () => {
+	let inbox: InvoiceInbox;
+	beforeAll(async () => {
+		inbox = await startInvoiceInbox({ label: 'exactly-once-e2e', qontoIdempotencyTtlMs: QONTO_KEY_LIFETIME_MS });
+	});
+	afterAll(async () => await inbox?.stop());
+
+	const reactionsOn = (messageId: string) => inbox.fakes.whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).map((reaction) => reaction.emoji);
+
+	test('the same delivery posted 20 times at once: one download, one extraction, one invoice, one attachment, one 🔎', async () => {
+		const { whatsapp, mindee, qonto } = inbox.fakes;
+		const receipt = inbox.receipts[0];
+		const counts = () => ({ downloads: whatsapp.requests({ route: 'media.download' }).length, extractions: mindee.requests({ route: 'v2.enqueue' }).length, invoices: qonto.supplierInvoices().length });
+		const before = counts();
+		const executionsBefore = (await inbox.n8n.listExecutions(inbox.workflow.id as string)).length;
+		const messageId = `wamid.exactly-once-${Date.now()}`;
+		await Promise.all(Array.from({ length: 20 }, () => inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg', { messageId })));
+
+		const executions = await inbox.n8n.waitForExecutions(inbox.workflow.id as string, executionsBefore + 20, 120_000);
+		expect(executions.slice(executionsBefore).every((execution) => execution.status === 'success')).toBe(true);
+		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
+		// Every reaction after the single 🔎 is ✅: the claim's loser that came after the end repeats it, the others stay quiet.
+		const reactions = reactionsOn(messageId);
+		expect(reactions[0]).toBe('🔎');
+		expect(reactions.filter((emoji) => emoji === '🔎')).toHaveLength(1);
+		expect(reactions.slice(1).every((emoji) => emoji === '✅')).toBe(true);
+		expect(counts()).toEqual({ downloads: before.downloads + 1, extractions: before.extractions + 1, invoices: before.invoices + 1 });
+		const invoice = qonto.supplierInvoices().at(-1);
+		expect(qonto.attachments().filter((attachment) => attachment.sha256 === invoice?.sha256 && attachment.transactionId)).toHaveLength(1);
+
+		const claims = (await inbox.n8n.dataTableRows('whatsapp_claims')).filter((row) => row.messageId === messageId);
+		expect(claims).toHaveLength(20);
+		const ledger = (await inbox.n8n.dataTableRows('whatsapp_documents')).filter((row) => row.messageId === messageId);
+		expect(ledger).toEqual([
+			expect.objectContaining({ state: 'matched', waId: SENDER, organisationId: 'acme-sas-1234', sha256: receipt.sha256, supplierInvoiceId: String(invoice?.invoice.id), fileName: receipt.fileName }),
+		]);
+		expect(JSON.parse(String(ledger[0].extraction))).toMatchObject({ currency: expect.any(String), totalAmountCents: expect.any(Number) });
+		expect(ledger[0].transactionId).toBeTruthy();
+	});
+
+	test("delivered again after Qonto forgot its idempotency keys: the same ✅, still one invoice", async () => {
+		const { qonto } = inbox.fakes;
+		const receipt = inbox.receipts[1];
+		const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
+		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
+		const invoices = qonto.supplierInvoices().length;
+		await new Promise((resolve) => setTimeout(resolve, QONTO_KEY_LIFETIME_MS + 1_000));
+		const reactions = reactionsOn(messageId).length;
+		await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg', { messageId });
+		expect(await waitFor(() => (reactionsOn(messageId).length > reactions ? reactionsOn(messageId).at(-1) : undefined), 30_000)).toBe('✅');
+		expect(qonto.supplierInvoices()).toHaveLength(invoices);
+	});
+
+	test('a refused file is in the ledger with its reason, and its repeated delivery gets the same ❌ without a second reply', async () => {
+		const gif = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+		const messageId = await inbox.sendDocument(gif, 'receipt.jpg', 'image/jpeg');
+		expect(await inbox.waitForFinalReaction(messageId)).toBe('❌');
+		expect(await inbox.waitForReply(messageId)).toMatch(/not accepted/);
+		const row = await waitFor(async () => (await inbox.n8n.dataTableRows('whatsapp_documents')).find((candidate) => candidate.messageId === messageId && candidate.state === 'failed'), 30_000);
+		expect(String(row?.reason)).toMatch(/^unsupported_type/);
+
+		const replies = inbox.fakes.whatsapp.sentTexts(SENDER).length;
+		const reactions = reactionsOn(messageId).length;
+		await inbox.sendDocument(gif, 'receipt.jpg', 'image/jpeg', { messageId });
+		expect(await waitFor(() => (reactionsOn(messageId).length > reactions ? reactionsOn(messageId).at(-1) : undefined), 30_000)).toBe('❌');
+		await inbox.waitUntilHandled(messageId);
+		expect(inbox.fakes.whatsapp.sentTexts(SENDER)).toHaveLength(replies);
+	});
+});
