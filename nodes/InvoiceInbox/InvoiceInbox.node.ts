@@ -1,9 +1,17 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import * as checkSameFile from './actions/checkSameFile.operation';
 import * as composeFailureReply from './actions/composeFailureReply.operation';
 import * as createActivationLinks from './actions/createActivationLinks.operation';
 import { router } from './actions/router';
 import * as routeMessage from './actions/routeMessage.operation';
+
+const named = (names: readonly string[]) => JSON.stringify(names.map((displayName) => ({ type: 'main', displayName })));
+/** Inputs and outputs by operation; n8n evaluates these expressions with the node's parameters. */
+const byOperation = (routing: string, sameFile: string): `={{${string}}}` =>
+	`={{ $parameter.operation === "routeMessage" ? ${routing} : $parameter.operation === "checkSameFile" ? ${sameFile} : ["main"] }}`;
+const INPUTS = byOperation(named(routeMessage.INPUT_NAMES), named(checkSameFile.INPUT_NAMES));
+const OUTPUTS = byOperation(named(routeMessage.OUTPUT_NAMES), named(checkSameFile.OUTPUT_NAMES));
 
 /**
  * The conversation around documents: who may use the inbox, for which Qonto organisation, in which language. It
@@ -20,10 +28,10 @@ export class InvoiceInbox implements INodeType {
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Route WhatsApp messages of team members, and make their activation links and QR codes',
 		defaults: { name: 'Invoice Inbox' },
-		// Route Message reads the message (input 1) next to the directory rows found for it (input 2) and answers on
-		// four outputs; the other operations are one in, one out. n8n evaluates these expressions with the parameters.
-		inputs: `={{ ${routeMessage.INPUTS_EXPRESSION} }}`,
-		outputs: `={{ ${routeMessage.OUTPUTS_EXPRESSION} }}`,
+		// Route Message and Check Same File read their items (input 1) next to the Data Table rows found for them
+		// (input 2), and answer on named outputs; the other operations are one in, one out.
+		inputs: INPUTS,
+		outputs: OUTPUTS,
 		credentials: [
 			{ name: 'invoiceInboxActivationApi', required: true, displayOptions: { show: { operation: ['routeMessage', 'createActivationLinks'] } } },
 		],
@@ -34,6 +42,12 @@ export class InvoiceInbox implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{
+						name: 'Check Same File',
+						value: 'checkSameFile',
+						action: 'Check whether a file was already stored',
+						description: 'Send a file already stored for the organisation by another message to its own output',
+					},
 					{
 						name: 'Compose Failure Reply',
 						value: 'composeFailureReply',
@@ -58,6 +72,7 @@ export class InvoiceInbox implements INodeType {
 			...routeMessage.description,
 			...createActivationLinks.description,
 			...composeFailureReply.description,
+			...checkSameFile.description,
 		],
 	};
 

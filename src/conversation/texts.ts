@@ -34,6 +34,7 @@ export const TEXT_KEYS = [
 	'image_too_large',
 	'conversion_failed',
 	'notStored',
+	'alreadyReceived',
 	'activationMessage',
 ] as const;
 export type TextKey = (typeof TEXT_KEYS)[number];
@@ -69,6 +70,7 @@ export const DEFAULT_TEXTS: TextTable = {
 		image_too_large: 'The image is too big ({megapixels} megapixels, {width}×{height}). Please send a smaller photo or a PDF.',
 		conversion_failed: 'The photo could not be converted. Please send it as a JPEG or a PDF.',
 		notStored: 'Sorry, this document could not be stored in Qonto. Please send it again later.',
+		alreadyReceived: 'This document was already received on {date} and is in Qonto: it was not stored again.',
 		activationMessage: 'Hello! I want to send my receipts to {organisation}. My activation code: {code}',
 	},
 	fr: {
@@ -100,6 +102,7 @@ export const DEFAULT_TEXTS: TextTable = {
 		image_too_large: 'L’image est trop grande ({megapixels} mégapixels, {width}×{height}). Merci d’envoyer une photo plus petite ou un PDF.',
 		conversion_failed: 'La photo n’a pas pu être convertie. Merci de l’envoyer en JPEG ou en PDF.',
 		notStored: 'Désolé, ce document n’a pas pu être enregistré dans Qonto. Merci de le renvoyer plus tard.',
+		alreadyReceived: 'Ce document a déjà été reçu le {date} et se trouve dans Qonto : il n’a pas été enregistré une seconde fois.',
 		activationMessage: 'Bonjour ! Je souhaite envoyer mes reçus à {organisation}. Mon code d’activation : {code}',
 	},
 	es: {
@@ -131,6 +134,7 @@ export const DEFAULT_TEXTS: TextTable = {
 		image_too_large: 'La imagen es demasiado grande ({megapixels} megapíxeles, {width}×{height}). Envía una foto más pequeña o un PDF, por favor.',
 		conversion_failed: 'No se pudo convertir la foto. Envíala en JPEG o en PDF, por favor.',
 		notStored: 'Lo sentimos, este documento no se pudo guardar en Qonto. Vuelve a enviarlo más tarde, por favor.',
+		alreadyReceived: 'Este documento ya se recibió el {date} y está en Qonto: no se ha guardado otra vez.',
 		activationMessage: '¡Hola! Quiero enviar mis recibos a {organisation}. Mi código de activación: {code}',
 	},
 	de: {
@@ -162,6 +166,7 @@ export const DEFAULT_TEXTS: TextTable = {
 		image_too_large: 'Das Bild ist zu groß ({megapixels} Megapixel, {width}×{height}). Bitte senden Sie ein kleineres Foto oder ein PDF.',
 		conversion_failed: 'Das Foto konnte nicht umgewandelt werden. Bitte senden Sie es als JPEG oder PDF.',
 		notStored: 'Leider konnte dieses Dokument nicht in Qonto gespeichert werden. Bitte senden Sie es später erneut.',
+		alreadyReceived: 'Dieses Dokument wurde bereits am {date} empfangen und ist in Qonto: Es wurde nicht erneut gespeichert.',
 		activationMessage: 'Hallo! Ich möchte meine Belege an {organisation} senden. Mein Aktivierungscode: {code}',
 	},
 	it: {
@@ -193,6 +198,7 @@ export const DEFAULT_TEXTS: TextTable = {
 		image_too_large: 'L’immagine è troppo grande ({megapixels} megapixel, {width}×{height}). Invia una foto più piccola o un PDF, per favore.',
 		conversion_failed: 'Non è stato possibile convertire la foto. Inviala in JPEG o in PDF, per favore.',
 		notStored: 'Spiacenti, questo documento non è stato salvato in Qonto. Invialo di nuovo più tardi, per favore.',
+		alreadyReceived: 'Questo documento è già stato ricevuto il {date} ed è in Qonto: non è stato salvato di nuovo.',
 		activationMessage: 'Ciao! Voglio inviare le mie ricevute a {organisation}. Il mio codice di attivazione: {code}',
 	},
 };

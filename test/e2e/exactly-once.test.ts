@@ -60,6 +60,26 @@ describe('exactly once', () => {
 		expect(qonto.supplierInvoices()).toHaveLength(invoices);
 	});
 
+	test('the same file as a new message: ✅ and "already received", not read or stored again; another file of it is', async () => {
+		const { qonto, mindee } = inbox.fakes;
+		const receipt = inbox.receipts[0];
+		const invoices = qonto.supplierInvoices().length;
+		const extractions = mindee.requests({ route: 'v2.enqueue' }).length;
+		const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
+		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
+		const today = new Date().toLocaleDateString('en-US', { dateStyle: 'long', timeZone: 'UTC' });
+		expect(await inbox.waitForReply(messageId)).toBe(`This document was already received on ${today} and is in Qonto: it was not stored again.`);
+		expect(qonto.supplierInvoices()).toHaveLength(invoices);
+		expect(mindee.requests({ route: 'v2.enqueue' })).toHaveLength(extractions);
+		const row = await waitFor(async () => (await inbox.n8n.dataTableRows('whatsapp_documents')).find((candidate) => candidate.messageId === messageId && candidate.state === 'stored'), 30_000);
+		expect(String(row?.reason)).toMatch(/^same file as message wamid\./);
+
+		const again = inbox.rescan(receipt, 'photographed again');
+		const second = await inbox.sendDocument(again.bytes, again.fileName, 'image/jpeg');
+		expect(await inbox.waitForFinalReaction(second)).toBe('✅');
+		expect(qonto.supplierInvoices()).toHaveLength(invoices + 1);
+	});
+
 	test('a refused file is in the ledger with its reason, and its repeated delivery gets the same ❌ without a second reply', async () => {
 		const gif = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 		const messageId = await inbox.sendDocument(gif, 'receipt.jpg', 'image/jpeg');

@@ -48,7 +48,7 @@ describe('the invoice inbox workflow', () => {
 
 	test('the same message delivered again is not processed again: it ends with the same ✅, stored once', async () => {
 		const { qonto, whatsapp, mindee } = inbox.fakes;
-		const receipt = inbox.receipts[2];
+		const receipt = inbox.rescan(inbox.receipts[2], 'delivered again');
 		const before = qonto.supplierInvoices().length;
 		const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
 		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
@@ -66,7 +66,7 @@ describe('the invoice inbox workflow', () => {
 
 	test('a failed 🔎 reaction does not stop the document', async () => {
 		const { whatsapp, qonto } = inbox.fakes;
-		const receipt = inbox.receipts[0];
+		const receipt = inbox.rescan(inbox.receipts[0], 'failed 🔎');
 		const before = qonto.supplierInvoices().length;
 		whatsapp.failNextSend({ code: 131009 });
 		const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
@@ -80,7 +80,7 @@ describe('the invoice inbox workflow', () => {
 	] as const)('an outage of %s is retried, then the sender gets ❌ and a reply; nothing is stored twice', async (_name, service, route) => {
 		const { qonto } = inbox.fakes;
 		const fake = inbox.fakes[service] as unknown as { failNext(route: string, status: number, options: { times: number }): void; requests(filter: { route: string }): unknown[]; clearInjections(): void };
-		const receipt = inbox.receipts[1];
+		const receipt = inbox.rescan(inbox.receipts[1], `${service} outage`);
 		const invoicesBefore = qonto.supplierInvoices().length;
 		const callsBefore = fake.requests({ route }).length;
 		fake.failNext(route, 503, { times: 20 });

@@ -83,6 +83,11 @@ export interface InvoiceInbox {
 	waitForReply(messageId: string, timeoutMs?: number, to?: Sender): Promise<string | undefined>;
 	/** Waits until the execution that received this message has finished (to assert that nothing else happened). */
 	waitUntilHandled(messageId: string, timeoutMs?: number): Promise<void>;
+	/**
+	 * Another file of the same receipt (as when it is photographed or exported again): the same image with a JPEG comment
+	 * that makes its bytes, and so its sha256, different; Mindee's stand-in reads it like the original.
+	 */
+	rescan(receipt: SampleReceipt, label: string): SampleReceipt;
 	/** The pre-filled activation message of a membership, made like the onboarding form makes it. */
 	activationMessage(organisation: OrganisationSetup, membershipId: string, options?: { expiresAt?: Date; secret?: string }): string;
 	/** Sends the activation message and waits for the welcome. */
@@ -370,6 +375,12 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 					250,
 				);
 				if (!handled) throw new Error(`no finished execution handled message ${messageId} in time`);
+			},
+			rescan(receipt, label) {
+				const comment = Buffer.from(`rescan ${label}`);
+				const segment = Buffer.concat([Buffer.from([0xff, 0xfe, 0, comment.length + 2]), comment]);
+				const bytes = Buffer.concat([receipt.bytes.subarray(0, 2), segment, receipt.bytes.subarray(2)]);
+				return fakes.mindee.registerSample({ bytes, truth: receipt.truth, fileName: receipt.fileName });
 			},
 			activationMessage(organisation, membershipId, { expiresAt = new Date(Date.now() + 14 * 24 * 3600 * 1000), secret = ACTIVATION_SECRET } = {}) {
 				const member = organisation.memberships.find((candidate) => candidate.id === membershipId);

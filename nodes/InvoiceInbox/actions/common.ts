@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 export async function activationSecret(context: IExecuteFunctions): Promise<string> {
@@ -10,4 +10,13 @@ export async function activationSecret(context: IExecuteFunctions): Promise<stri
 		});
 	}
 	return secret;
+}
+
+/** Input 2 of the two-input operations; empty when unconnected or when its Data Table lookup found nothing. */
+export function secondInput(context: IExecuteFunctions): INodeExecutionData[] {
+	try {
+		return context.getInputData(1) ?? [];
+	} catch {
+		return [];
+	}
 }

@@ -7,15 +7,14 @@ import { toMemberRow, type MemberRow } from '../../../src/conversation/directory
 import type { IncomingMessage } from '../../../src/conversation/intents';
 import { LANGUAGES, isLanguage } from '../../../src/conversation/languages';
 import { DEFAULT_TEXTS, mergeTexts } from '../../../src/conversation/texts';
-import { activationSecret } from './common';
+import { activationSecret, secondInput } from './common';
 
 const show = { show: { operation: ['routeMessage'] } };
 
 export const OUTPUT_NAMES = ['Document', 'Save Member', 'Reply', 'Organisation Picker'] as const;
 const [DOCUMENT, SAVE, REPLY, PICKER] = [0, 1, 2, 3];
 
-export const INPUTS_EXPRESSION = `$parameter.operation === "routeMessage" ? [{ "type": "main", "displayName": "Message" }, { "type": "main", "displayName": "Members" }] : ["main"]`;
-export const OUTPUTS_EXPRESSION = `$parameter.operation === "routeMessage" ? ${JSON.stringify(OUTPUT_NAMES.map((displayName) => ({ type: 'main', displayName })))} : ["main"]`;
+export const INPUT_NAMES = ['Message', 'Members'] as const;
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'French', es: 'Spanish', de: 'German', it: 'Italian' };
 
@@ -79,7 +78,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const messages = this.getInputData(0);
-	const rows = safeInputData(this, 1)
+	const rows = secondInput(this)
 		.map((item) => toMemberRow(item.json))
 		.filter((row): row is MemberRow => row !== null);
 	const outputs: INodeExecutionData[][] = OUTPUT_NAMES.map(() => []);
@@ -96,15 +95,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	}
 	return outputs;
-}
-
-/** Input 2 may be unconnected or empty (a Data Table get that found nothing). */
-function safeInputData(context: IExecuteFunctions, inputIndex: number): INodeExecutionData[] {
-	try {
-		return context.getInputData(inputIndex) ?? [];
-	} catch {
-		return [];
-	}
 }
 
 function settings(context: IExecuteFunctions, itemIndex: number, secret: string): InboxSettings {

@@ -1,15 +1,17 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as checkSameFile from './checkSameFile.operation';
 import * as composeFailureReply from './composeFailureReply.operation';
 import * as createActivationLinks from './createActivationLinks.operation';
 import * as routeMessage from './routeMessage.operation';
 
-/** Each operation takes the whole input (Route Message pairs two inputs, links may make one page of all items). */
+/** Each operation takes the whole input (two operations pair two inputs, links may make one page of all items). */
 const OPERATIONS = new Map<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>>([
 	['routeMessage', routeMessage.execute],
 	['createActivationLinks', createActivationLinks.execute],
 	['composeFailureReply', composeFailureReply.execute],
+	['checkSameFile', checkSameFile.execute],
 ]);
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

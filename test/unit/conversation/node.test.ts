@@ -27,7 +27,7 @@ async function route(messages: INodeExecutionData[], rows: INodeExecutionData[],
 
 describe('Invoice Inbox: Route Message', () => {
 	test('declares two inputs and four named outputs for routing, one of each otherwise', () => {
-		expect(node.description.inputs).toContain('"displayName": "Members"');
+		expect(node.description.inputs).toContain('"displayName":"Members"');
 		expect(node.description.outputs).toContain('Organisation Picker');
 		expect(node.description.credentials?.[0]).toMatchObject({ name: 'invoiceInboxActivationApi', required: true });
 	});
