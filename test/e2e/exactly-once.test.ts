@@ -80,6 +80,23 @@ describe('exactly once', () => {
 		expect(qonto.supplierInvoices()).toHaveLength(invoices + 1);
 	});
 
+	test('attaching fails after the upload: ✅ for the stored invoice, and the ledger says why it is not attached', async () => {
+		const { qonto } = inbox.fakes;
+		const receipt = inbox.rescan(inbox.receipts[2], 'attach fails');
+		const invoices = qonto.supplierInvoices().length;
+		qonto.failNext('transaction_attachments.create', 400, { times: 5 });
+		try {
+			const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
+			expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
+			expect(qonto.supplierInvoices()).toHaveLength(invoices + 1);
+			const row = await waitFor(async () => (await inbox.n8n.dataTableRows('whatsapp_documents')).find((candidate) => candidate.messageId === messageId && candidate.state === 'stored'), 30_000);
+			expect(String(row?.reason)).toMatch(/^not attached: matched to payment .+, but attaching failed: /);
+			expect(row?.supplierInvoiceId).toBeTruthy();
+		} finally {
+			qonto.clearInjections();
+		}
+	});
+
 	test('a refused file is in the ledger with its reason, and its repeated delivery gets the same ❌ without a second reply', async () => {
 		const gif = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 		const messageId = await inbox.sendDocument(gif, 'receipt.jpg', 'image/jpeg');
