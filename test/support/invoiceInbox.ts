@@ -24,7 +24,7 @@ import {
 	type AllFakes,
 	type SampleReceipt,
 } from '../contract-fakes';
-import { REPO_ROOT, startN8n, type CredentialJson, type N8nInstance, type WorkflowJson, type WorkflowNode } from '../harness';
+import { REPO_ROOT, startN8n, type CredentialJson, type N8nInstance, type StartOptions, type WorkflowJson, type WorkflowNode } from '../harness';
 
 export const WORKFLOWS_DIR = join(REPO_ROOT, 'workflows');
 export const APP_SECRET = 'demo-app-secret';
@@ -234,6 +234,8 @@ export interface InboxOptions {
 	activateSender?: boolean;
 	/** How long the Qonto stand-ins remember idempotency keys (Qonto: 30 minutes). */
 	qontoIdempotencyTtlMs?: number;
+	/** n8n's database (default SQLite). */
+	database?: StartOptions['database'];
 }
 
 export async function startInvoiceInbox(options: InboxOptions = {}): Promise<InvoiceInbox> {
@@ -288,6 +290,7 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		const credential = (id: string, name: string, type: string): CredentialJson => ({ id, name, type, data: credentialData[id] });
 		const n8n = await startN8n({
 			label: options.label ?? 'invoice-inbox',
+			database: options.database,
 			workflows: [inbox, template, globexWorkflow, onboarding],
 			credentials: [
 				credential('whatsAppCloudApiCredential', 'WhatsApp Cloud API', 'whatsAppCloudApi'),
