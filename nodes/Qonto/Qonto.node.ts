@@ -7,7 +7,7 @@ import * as organization from './actions/organization/Organization.resource';
 import { router } from './actions/router';
 import * as supplierInvoice from './actions/supplierInvoice/SupplierInvoice.resource';
 import * as transaction from './actions/transaction/Transaction.resource';
-import { qontoRequest } from './transport';
+import { DEFAULT_TIMEOUT_SECONDS, qontoRequest } from './transport';
 
 /**
  * Qonto Business API: organisation and bank accounts, transactions (to feed the Transaction Match node), supplier
@@ -53,6 +53,14 @@ export class Qonto implements INodeType {
 					{ name: 'Transaction', value: 'transaction' },
 				],
 				default: 'transaction',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 600 },
+				default: DEFAULT_TIMEOUT_SECONDS,
+				description: 'How long to wait for Qonto to answer each request before retrying (writes carry idempotency keys, so a retry never stores twice) or failing',
 			},
 			...organization.description,
 			...transaction.description,

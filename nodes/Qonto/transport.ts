@@ -14,6 +14,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import { timeoutMs } from '../../src/common/network';
 import { DEFAULT_RETRY, type RetryDecision, withRetries } from '../../src/common/retry';
 import { QONTO_REASONS } from '../../src/qonto/constants';
 import {
@@ -37,6 +38,7 @@ export type QontoAuthentication = keyof typeof CREDENTIAL_TYPES;
 
 /** Three attempts in all (1 s, then 2 s apart, or what Retry-After asks for, at most 30 s). */
 export const QONTO_RETRY = { ...DEFAULT_RETRY, retries: 2 };
+export const DEFAULT_TIMEOUT_SECONDS = 60;
 
 type QontoContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -69,6 +71,11 @@ function authenticationOf(context: QontoContext): unknown {
 	// Both contexts expose the node's own parameters; the credential choice is node-wide, not per item.
 	const parameters = context.getNode().parameters;
 	return parameters.authentication ?? 'apiKey';
+}
+
+/** Node-wide too; n8n's own default is 300 s per attempt, which would let one stalled call hold an execution. */
+function requestTimeoutMs(context: QontoContext): number {
+	return timeoutMs(context.getNode().parameters.timeoutSeconds, DEFAULT_TIMEOUT_SECONDS);
 }
 
 /** The credential type and the connection settings (base URL, staging token), read once per execution. */
@@ -177,7 +184,7 @@ export function toNodeApiError(context: QontoContext, error: unknown, itemIndex:
 export async function qontoRequest(context: QontoContext, itemIndex: number, request: QontoRequest): Promise<unknown> {
 	const session = await qontoSession(context);
 	const headers: Record<string, string> = { ...connectionHeaders(session.connection), ...request.headers };
-	const options: IHttpRequestOptions = { method: request.method, url: `${session.connection.baseUrl}${withQuery(request.path, request.query)}`, headers };
+	const options: IHttpRequestOptions = { method: request.method, url: `${session.connection.baseUrl}${withQuery(request.path, request.query)}`, headers, timeout: requestTimeoutMs(context) };
 	if (request.multipart) {
 		headers['Content-Type'] = request.multipart.contentType;
 		options.body = request.multipart.body;

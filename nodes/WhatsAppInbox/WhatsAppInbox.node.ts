@@ -5,7 +5,7 @@ import { buildOrganisationPicker, DEFAULT_PICKER_TEXTS, type PickerOrganisation 
 import { buildMarkAsRead, buildReaction, buildText } from '../../src/whatsapp/outgoing';
 import { failureItem, toNodeError } from '../shared/failure';
 import { downloadMediaItem } from './downloadMedia';
-import { graphRequest, graphSettings } from './transport';
+import { DEFAULT_TIMEOUT_SECONDS, graphRequest, graphSettings } from './transport';
 
 /** The three reactions the invoice inbox speaks with, plus free choice. */
 const REACTIONS: Record<string, string> = { processing: '🔎', stored: '✅', failed: '❌', remove: '' };
@@ -151,6 +151,14 @@ export class WhatsAppInbox implements INodeType {
 				description: 'Whether to show "typing…" to the sender until the next reply or for 25 seconds',
 			},
 			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 600 },
+				default: DEFAULT_TIMEOUT_SECONDS,
+				description: 'How long to wait for WhatsApp to answer each request (and for a media download to arrive) before retrying or failing',
+			},
+			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
@@ -214,7 +222,9 @@ function parseOrganisations(context: IExecuteFunctions, itemIndex: number): Pick
 async function sendMessage(context: IExecuteFunctions, itemIndex: number, operation: string): Promise<IDataObject> {
 	const { phoneNumberId } = await graphSettings(context);
 	const messagesPath = `/${encodeURIComponent(phoneNumberId)}/messages`;
-	const post = async (body: object) => await graphRequest(context, itemIndex, 'POST', messagesPath, { body: body as IDataObject });
+	// Reactions and read receipts are idempotent (a new reaction replaces the old); texts and lists are not.
+	const idempotent = operation === 'react' || operation === 'markAsRead';
+	const post = async (body: object) => await graphRequest(context, itemIndex, 'POST', messagesPath, { body: body as IDataObject, idempotent });
 	const sentId = (response: IDataObject) => ((response.messages as IDataObject[] | undefined)?.[0]?.id as string | undefined) ?? null;
 
 	if (operation === 'markAsRead') {

@@ -33,7 +33,7 @@ export async function downloadMedia(context: IExecuteFunctions, itemIndex: numbe
 
 	let lastProblem = '';
 	for (let attempt = 0; attempt < MAX_DOWNLOAD_ATTEMPTS; attempt++) {
-		const response = await openMediaStream(context, metadata.url).catch((error: Error) => error);
+		const response = await openMediaStream(context, itemIndex, metadata.url).catch((error: Error) => error);
 		if (response instanceof Error) {
 			lastProblem = response.message;
 		} else if (isExpiredUrlStatus(response.statusCode)) {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestO
 import { NodeApiError, sleep } from 'n8n-workflow';
 import type { Readable } from 'node:stream';
 
+import { requestNeverSent, timeoutMs } from '../../src/common/network';
 import { DEFAULT_RETRY, withRetries } from '../../src/common/retry';
 import { describeGraphError, isRetryableGraphError, parseGraphError, type GraphError } from '../../src/whatsapp/graphErrors';
 
@@ -33,14 +34,24 @@ class GraphRequestError extends Error {
 	}
 }
 
-function classify(error: unknown) {
-	if (error instanceof GraphRequestError) return { retry: isRetryableGraphError(error.graphError) };
-	return { retry: true }; // no HTTP answer at all: a network failure
+/**
+ * A Graph error that Meta marks temporary is retried (the message was not accepted). Without any answer, an idempotent
+ * call (a reaction, a read, a lookup) is retried; a send is retried only when the request provably never left.
+ */
+function classifier(idempotent: boolean) {
+	return (error: unknown) => {
+		if (error instanceof GraphRequestError) return { retry: isRetryableGraphError(error.graphError) };
+		return { retry: idempotent || requestNeverSent(error) };
+	};
 }
 
-async function send<T>(context: IExecuteFunctions, options: IHttpRequestOptions): Promise<FullResponse<T>> {
+export const DEFAULT_TIMEOUT_SECONDS = 60;
+
+async function send<T>(context: IExecuteFunctions, itemIndex: number, options: IHttpRequestOptions): Promise<FullResponse<T>> {
 	return (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_NAME, {
 		...options,
+		// n8n's default is 300 s per attempt: one stalled host would hold the execution for many minutes.
+		timeout: timeoutMs(context.getNodeParameter('timeoutSeconds', itemIndex, DEFAULT_TIMEOUT_SECONDS), DEFAULT_TIMEOUT_SECONDS),
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	})) as FullResponse<T>;
@@ -59,23 +70,23 @@ function toNodeApiError(context: IExecuteFunctions, error: unknown, itemIndex: n
 	return error as Error;
 }
 
-/** A JSON call to the Graph API, retried where Meta's code says a retry can help. */
+/** A JSON call to the Graph API, retried where Meta's code says a retry can help and a retry cannot send twice. */
 export async function graphRequest(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	method: IHttpRequestMethods,
 	path: string,
-	request: { body?: IDataObject; qs?: IDataObject } = {},
+	request: { body?: IDataObject; qs?: IDataObject; idempotent?: boolean } = {},
 ): Promise<IDataObject> {
 	const { apiRoot } = await graphSettings(context);
 	try {
 		return await withRetries(
 			async () => {
-				const response = await send<IDataObject>(context, { method, url: `${apiRoot}${path}`, body: request.body, qs: request.qs, json: true });
+				const response = await send<IDataObject>(context, itemIndex, { method, url: `${apiRoot}${path}`, body: request.body, qs: request.qs, json: true });
 				if (response.statusCode >= 400) throw new GraphRequestError(parseGraphError(response.statusCode, response.body));
 				return response.body;
 			},
-			classify,
+			classifier(request.idempotent ?? method === 'GET'),
 			{ ...DEFAULT_RETRY, sleep },
 		);
 	} catch (error) {
@@ -84,8 +95,8 @@ export async function graphRequest(
 }
 
 /** Streams a media download (the URL from the media metadata) with the credential's bearer token. */
-export async function openMediaStream(context: IExecuteFunctions, url: string): Promise<FullResponse<Readable>> {
-	return await send<Readable>(context, { method: 'GET', url, encoding: 'stream', headers: { 'User-Agent': USER_AGENT } });
+export async function openMediaStream(context: IExecuteFunctions, itemIndex: number, url: string): Promise<FullResponse<Readable>> {
+	return await send<Readable>(context, itemIndex, { method: 'GET', url, encoding: 'stream', headers: { 'User-Agent': USER_AGENT } });
 }
 
 export { toNodeApiError, GraphRequestError };

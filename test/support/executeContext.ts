@@ -85,7 +85,14 @@ async function perform(options: IHttpRequestOptions, calls: WireCall[], credenti
 	}
 	const call: WireCall = { credentialType, method: options.method ?? 'GET', url: url.toString(), status: null };
 	calls.push(call);
-	const response = await fetch(url, { method: options.method ?? 'GET', headers, body });
+	let response: Response;
+	try {
+		response = await fetch(url, { method: options.method ?? 'GET', headers, body, signal: options.timeout ? AbortSignal.timeout(options.timeout) : undefined });
+	} catch (error) {
+		// As axios reports it inside n8n: code ECONNABORTED, "timeout of N ms exceeded".
+		if ((error as Error).name === 'TimeoutError') throw Object.assign(new Error(`timeout of ${options.timeout} ms exceeded`), { code: 'ECONNABORTED' });
+		throw error;
+	}
 	call.status = response.status;
 	const responseHeaders: Record<string, string> = {};
 	response.headers.forEach((value, name) => (responseHeaders[name] = value));

@@ -129,6 +129,39 @@ describe('WhatsApp Inbox node against the Graph API contract fake', () => {
 			expect(fake.requests({ route: 'messages.send' })).toHaveLength(1);
 		});
 
+		it('a text to a host that never answers fails after the timeout and is not sent a second time', async () => {
+			fake.hangNext('messages.send', { times: 1 });
+			const started = Date.now();
+			await expect(run({ operation: 'sendText', recipient: '972987654321', text: 'hello', timeoutSeconds: 1, options: {} })).rejects.toThrow(/aborted|timeout/);
+			expect(Date.now() - started).toBeLessThan(5_000);
+			expect(fake.requests({ route: 'messages.send' })).toHaveLength(1);
+			expect(fake.sentTexts()).toHaveLength(0);
+		});
+
+		it('a reaction to a host that never answers is tried again after the timeout (a reaction replaces itself)', async () => {
+			fake.hangNext('messages.send', { times: 1 });
+			await run({ operation: 'react', recipient: '972987654321', messageId: 'wamid.in', reaction: 'stored', timeoutSeconds: 1 });
+			expect(fake.requests({ route: 'messages.send' })).toHaveLength(2);
+			expect(fake.reactionOn('wamid.in')).toBe('✅');
+		});
+
+		it('a text whose connection is refused is sent again: it never reached WhatsApp', async () => {
+			const refusing = { ...credentials, baseUrl: 'http://127.0.0.1:9' };
+			const { context } = createExecuteContext({
+				items: [{ json: {} }],
+				parameters: { operation: 'sendText', recipient: '972987654321', text: 'hello', timeoutSeconds: 1, options: {} },
+				credentials: { whatsAppCloudApi: refusing },
+				authenticate: { whatsAppCloudApi: new WhatsAppCloudApi().authenticate },
+			});
+			const attempts: number[] = [];
+			context.helpers.httpRequestWithAuthentication.mockImplementation((async () => {
+				attempts.push(Date.now());
+				throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { cause: { code: 'ECONNREFUSED' } });
+			}) as never);
+			await expect(node.execute.call(context)).rejects.toThrow(/ECONNREFUSED/);
+			expect(attempts.length).toBe(4);
+		}, 20_000);
+
 		it('retries a throughput error, then succeeds', async () => {
 			fake.failNextSend({ code: 130429 });
 			await run({ operation: 'react', recipient: '972987654321', messageId: 'wamid.in', reaction: 'stored' });
