@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import * as checkSameFile from './actions/checkSameFile.operation';
 import * as composeFailureReply from './actions/composeFailureReply.operation';
 import * as createActivationLinks from './actions/createActivationLinks.operation';
+import * as planRetries from './actions/planRetries.operation';
 import { router } from './actions/router';
 import * as routeMessage from './actions/routeMessage.operation';
 
@@ -61,6 +62,12 @@ export class InvoiceInbox implements INodeType {
 						description: 'Make a WhatsApp link and QR code per Qonto membership, to hand to each team member',
 					},
 					{
+						name: 'Plan Retries',
+						value: 'planRetries',
+						action: 'Plan retries of unfinished documents',
+						description: 'Pick the documents left processing (a crash, a restart, an outage) that are due for another try',
+					},
+					{
 						name: 'Route Message',
 						value: 'routeMessage',
 						action: 'Route an incoming message',
@@ -73,6 +80,7 @@ export class InvoiceInbox implements INodeType {
 			...createActivationLinks.description,
 			...composeFailureReply.description,
 			...checkSameFile.description,
+			...planRetries.description,
 		],
 	};
 

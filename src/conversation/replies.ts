@@ -7,11 +7,22 @@ import type { InboxContext } from './decide';
 import { ACCEPTED_FORMATS, fillText, type TextKey } from './texts';
 
 const FILE_REASONS = new Set<string>(['empty_file', 'too_large', 'unsupported_type', 'truncated', 'corrupt', 'encrypted_pdf', 'image_too_large', 'conversion_failed']);
+/** Failures a wait can cure: the document stays `processing` and the sweep tries again. */
+const TEMPORARY_REASONS = new Set<string>(['mindee_rate_limited', 'mindee_unavailable', 'mindee_unreachable', 'mindee_timeout', 'qonto_rate_limited', 'qonto_server_error', 'qonto_unreachable']);
+// A sub-workflow's error arrives as its message only (the organisation's Qonto workflow).
+const TEMPORARY_MESSAGE = /HTTP (429|5\d\d)|could not be reached|ECONN|ETIMEDOUT|timed? ?out|connection was aborted|server is offline/i;
 
 const megabytes = (bytes: unknown): number | undefined => (typeof bytes === 'number' && bytes >= 0 ? sizeInMegabytes(bytes) : undefined);
 
 /** `failed` is the item that reached the failure path: a rejected file check, or an error output's item. */
-export function failureReply(failed: Record<string, unknown>, inbox: Pick<InboxContext, 'texts' | 'maxFileSizeMb'>): { reason: string; text: string } {
+export interface FailureReply {
+	reason: string;
+	text: string;
+	/** An outage, not the document's fault: worth another try later. */
+	temporary: boolean;
+}
+
+export function failureReply(failed: Record<string, unknown>, inbox: Pick<InboxContext, 'texts' | 'maxFileSizeMb'>): FailureReply {
 	const fileCheck = failed.fileCheck as { reason?: unknown; size?: unknown; params?: Record<string, unknown> } | undefined;
 	const details = failed.details as { reason?: unknown; declaredBytes?: unknown; receivedBytes?: unknown; limitBytes?: unknown } | undefined;
 	let reason: TextKey = 'notStored';
@@ -26,6 +37,11 @@ export function failureReply(failed: Record<string, unknown>, inbox: Pick<InboxC
 		reason = 'too_large';
 		values.sizeMb = megabytes(details.declaredBytes ?? details.receivedBytes);
 		values.limitMb = megabytes(details.limitBytes) ?? inbox.maxFileSizeMb;
+	} else if (typeof details?.reason === 'string' && details.reason.startsWith('mindee_')) {
+		// Mindee could not read it: say so, rather than blame Qonto.
+		reason = 'notRead';
 	}
-	return { reason, text: fillText(inbox.texts[reason], values) };
+	const temporary =
+		(typeof details?.reason === 'string' && TEMPORARY_REASONS.has(details.reason)) || (!fileCheck?.reason && typeof failed.error === 'string' && TEMPORARY_MESSAGE.test(failed.error));
+	return { reason, text: fillText(inbox.texts[reason], values), temporary };
 }

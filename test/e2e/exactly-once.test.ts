@@ -10,7 +10,11 @@ const QONTO_KEY_LIFETIME_MS = 3_000;
 describe('exactly once', () => {
 	let inbox: InvoiceInbox;
 	beforeAll(async () => {
-		inbox = await startInvoiceInbox({ label: 'exactly-once-e2e', qontoIdempotencyTtlMs: QONTO_KEY_LIFETIME_MS });
+		inbox = await startInvoiceInbox({
+			label: 'exactly-once-e2e',
+			qontoIdempotencyTtlMs: QONTO_KEY_LIFETIME_MS,
+			sweep: { everySeconds: 5, abandonedAfterMinutes: 0.5, firstRetryMinutes: 0.1, giveUpAfterMinutes: 4 },
+		});
 	});
 	afterAll(async () => await inbox?.stop());
 
@@ -94,6 +98,35 @@ describe('exactly once', () => {
 			expect(row?.supplierInvoiceId).toBeTruthy();
 		} finally {
 			qonto.clearInjections();
+		}
+	});
+
+	test.each([
+		['Mindee', 'mindee', 'v2.enqueue'],
+		['Qonto', 'qonto', 'supplier_invoices.bulk'],
+	] as const)('%s answering 503 for 60 s, then recovering: the document waits and ends ✅, stored once', async (_name, service, route) => {
+		const { qonto } = inbox.fakes;
+		const fake = inbox.fakes[service] as unknown as { failNext(route: string, status: number, options: { times: number }): void; requests(filter: { route: string }): unknown[]; clearInjections(): void };
+		const receipt = inbox.rescan(inbox.receipts[3], `${service} outage`);
+		const invoices = qonto.supplierInvoices().length;
+		const calls = fake.requests({ route }).length;
+		fake.failNext(route, 503, { times: 1000 });
+		const recovery = setTimeout(() => fake.clearInjections(), 60_000);
+		try {
+			const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
+			// Not ❌ after the first attempts: it is not the sender's fault. The ledger says what it waits for.
+			const waiting = await waitFor(async () => (await inbox.n8n.dataTableRows('whatsapp_documents')).find((row) => row.messageId === messageId && String(row.reason).startsWith('waiting: ')), 40_000);
+			expect(waiting).toMatchObject({ state: 'processing' });
+			expect(inbox.fakes.whatsapp.reactionOn(messageId)).toBe('🔎');
+			expect(await inbox.waitForFinalReaction(messageId, 150_000)).toBe('✅');
+			expect(qonto.supplierInvoices()).toHaveLength(invoices + 1);
+			expect(fake.requests({ route }).length - calls).toBeGreaterThan(3);
+			const done = (await inbox.n8n.dataTableRows('whatsapp_documents')).find((row) => row.messageId === messageId);
+			expect(done).toMatchObject({ state: expect.stringMatching(/^(matched|stored)$/), attempts: expect.any(Number) });
+			expect(Number(done?.attempts)).toBeGreaterThan(0);
+		} finally {
+			clearTimeout(recovery);
+			fake.clearInjections();
 		}
 	});
 

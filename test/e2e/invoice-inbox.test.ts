@@ -74,27 +74,6 @@ describe('the invoice inbox workflow', () => {
 		expect(qonto.supplierInvoices()).toHaveLength(before + 1);
 	});
 
-	test.each([
-		['Mindee', 'mindee', 'v2.enqueue'],
-		['Qonto', 'qonto', 'supplier_invoices.bulk'],
-	] as const)('an outage of %s is retried, then the sender gets ❌ and a reply; nothing is stored twice', async (_name, service, route) => {
-		const { qonto } = inbox.fakes;
-		const fake = inbox.fakes[service] as unknown as { failNext(route: string, status: number, options: { times: number }): void; requests(filter: { route: string }): unknown[]; clearInjections(): void };
-		const receipt = inbox.rescan(inbox.receipts[1], `${service} outage`);
-		const invoicesBefore = qonto.supplierInvoices().length;
-		const callsBefore = fake.requests({ route }).length;
-		fake.failNext(route, 503, { times: 20 });
-		try {
-			const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
-			expect(await inbox.waitForFinalReaction(messageId, 90_000)).toBe('❌');
-			expect(await inbox.waitForReply(messageId)).toMatch(/could not be stored/);
-		} finally {
-			fake.clearInjections();
-		}
-		expect(fake.requests({ route }).length - callsBefore).toBeGreaterThan(1);
-		expect(qonto.supplierInvoices()).toHaveLength(invoicesBefore);
-	});
-
 	test('a GIF gets ❌ and a reply naming the accepted formats; nothing is stored', async () => {
 		const gif = readFileSync(join(__dirname, '../fixtures/files/animation.gif'));
 		const before = inbox.fakes.qonto.supplierInvoices().length;

@@ -33,7 +33,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const inbox = readInbox(this, itemIndex);
 			const reply = failureReply(item.json, inbox);
 			const field = (this.getNodeParameter('replyField', itemIndex, 'replyText') as string) || 'replyText';
-			return { json: { ...item.json, [field]: reply.text, failureReason: reply.reason }, binary: item.binary, pairedItem: { item: itemIndex } };
+			return { json: { ...item.json, [field]: reply.text, failureReason: reply.reason, temporary: reply.temporary }, binary: item.binary, pairedItem: { item: itemIndex } };
 		}),
 	];
 }

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as checkSameFile from './checkSameFile.operation';
 import * as composeFailureReply from './composeFailureReply.operation';
 import * as createActivationLinks from './createActivationLinks.operation';
+import * as planRetries from './planRetries.operation';
 import * as routeMessage from './routeMessage.operation';
 
 /** Each operation takes the whole input (two operations pair two inputs, links may make one page of all items). */
@@ -12,6 +13,7 @@ const OPERATIONS = new Map<string, (this: IExecuteFunctions) => Promise<INodeExe
 	['createActivationLinks', createActivationLinks.execute],
 	['composeFailureReply', composeFailureReply.execute],
 	['checkSameFile', checkSameFile.execute],
+	['planRetries', planRetries.execute],
 ]);
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

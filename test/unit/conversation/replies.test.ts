@@ -9,6 +9,7 @@ describe('failure replies', () => {
 		expect(failureReply({ fileCheck: { accepted: false, reason: 'unsupported_type', size: 1200, params: {} } }, inbox())).toEqual({
 			reason: 'unsupported_type',
 			text: 'This file type is not accepted. Please send a PDF, JPEG, PNG, HEIC or HEIF file.',
+			temporary: false,
 		});
 		expect(failureReply({ fileCheck: { reason: 'image_too_large', size: 5, params: { megapixels: 120, width: 12000, height: 10000 } } }, inbox('de')).text).toBe(
 			'Das Bild ist zu groß (120 Megapixel, 12000×10000). Bitte senden Sie ein kleineres Foto oder ein PDF.',
@@ -20,12 +21,33 @@ describe('failure replies', () => {
 
 	test('a download refused for its declared size says the size and the limit', () => {
 		const failed = { error: 'The file is 16 MB, larger than the limit of 15 MB', details: { reason: 'file_too_large', declaredBytes: 16 * 1024 * 1024, limitBytes: 15 * 1024 * 1024 } };
-		expect(failureReply(failed, inbox())).toEqual({ reason: 'too_large', text: 'The file is 16 MB, larger than the limit of 15 MB. Please send a smaller file.' });
+		expect(failureReply(failed, inbox())).toEqual({ reason: 'too_large', text: 'The file is 16 MB, larger than the limit of 15 MB. Please send a smaller file.', temporary: false });
 	});
 
 	test('anything else (an outage after retries, an unknown reason) is "could not be stored"', () => {
 		expect(failureReply({ error: 'Service unavailable', details: { reason: 'error' } }, inbox('it')).text).toBe(DEFAULT_TEXTS.it.notStored);
 		expect(failureReply({ fileCheck: { reason: 'made_up' } }, inbox()).reason).toBe('notStored');
 		expect(failureReply({}, inbox()).reason).toBe('notStored');
+	});
+
+	test('a Mindee failure says the document could not be read, not that Qonto failed', () => {
+		expect(failureReply({ error: 'Mindee failed the job', details: { reason: 'mindee_job_failed' } }, inbox('fr'))).toEqual({ reason: 'notRead', text: DEFAULT_TEXTS.fr.notRead, temporary: false });
+	});
+
+	test.each([
+		['Mindee down', { error: 'Mindee answered 503', details: { reason: 'mindee_unavailable' } }],
+		['Qonto down (from the organisation workflow)', { error: 'Qonto refused the request (HTTP 503): Internal server error (after 3 attempts)' }],
+		['Qonto unreachable', { error: 'Qonto could not be reached (ECONNREFUSED): connect ECONNREFUSED' }],
+		['a stalled host', { error: 'The connection was aborted, perhaps the server is offline' }],
+	])('%s is temporary: worth waiting for', (_what, failed) => {
+		expect(failureReply(failed, inbox()).temporary).toBe(true);
+	});
+
+	test.each([
+		['a refused file', { fileCheck: { reason: 'corrupt' } }],
+		['a Qonto refusal', { error: 'Qonto refused the request (HTTP 422): invalid file' }],
+		['an expired WhatsApp token', { error: 'WhatsApp error 190: token expired' }],
+	])('%s is not', (_what, failed) => {
+		expect(failureReply(failed, inbox()).temporary).toBe(false);
 	});
 });

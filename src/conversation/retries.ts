@@ -1,0 +1,81 @@
+/**
+ * The sweep: documents whose ledger row is still `processing` — their execution crashed, n8n was restarted or killed,
+ * or a service was down and the document waits for it — are sent through the workflow again, with backoff, until they
+ * end in ✅ or ❌; past the deadline the sender gets ❌ and a reason. Nothing here relies on process memory: the ledger
+ * row says everything, so the sweep works the same after a restart and in queue mode.
+ */
+
+export interface RetrySettings {
+	/** A `processing` row with no activity for this long is taken to be abandoned (a crash). */
+	abandonedAfterMinutes: number;
+	/** Waiting for a service: the first retry after this, doubling, at most 10 minutes apart. */
+	firstRetryMinutes: number;
+	/** After this long since the message arrived, the document ends in ❌. */
+	giveUpAfterMinutes: number;
+	now: Date;
+}
+
+export const DEFAULT_RETRY_SETTINGS: Omit<RetrySettings, 'now'> = { abandonedAfterMinutes: 5, firstRetryMinutes: 1, giveUpAfterMinutes: 30 };
+
+export interface RetryPlan {
+	messageId: string;
+	/** The message as the WhatsApp Inbox Trigger gave it, to send through Route Message again. */
+	message: Record<string, unknown>;
+	attempt: number;
+	/** The claim of this attempt: overlapping sweeps retry a document once. */
+	claimKey: string;
+	/** When the message first arrived (kept across attempts, for the deadline and the ledger). */
+	receivedAt: string;
+	/** The ledger's reason so far (e.g. what the document waits for), kept while it is tried again. */
+	reason: string;
+	giveUp: boolean;
+}
+
+/** The ledger's reason while a document waits for a service (the failure path writes it, the sweep reads it). */
+export const WAITING_PREFIX = 'waiting: ';
+
+const MINUTE_MS = 60_000;
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const time = (value: unknown): number => {
+	const parsed = Date.parse(text(value));
+	return Number.isFinite(parsed) ? parsed : NaN;
+};
+
+function storedMessage(row: Record<string, unknown>): Record<string, unknown> {
+	try {
+		const parsed: unknown = JSON.parse(text(row.message));
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+	} catch {
+		// A row written by hand or by an older version: rebuild what the answer needs.
+	}
+	return { messageId: text(row.messageId), waId: text(row.waId) || null, userId: text(row.userId) || null, kind: 'document', document: null };
+}
+
+/**
+ * The ledger rows still `processing` that are due: abandoned (no progress for a while), or waiting for a service and
+ * their backoff is over (1, 2, 4, 8, then every 10 minutes with the defaults).
+ */
+export function planRetries(rows: Array<Record<string, unknown>>, settings: RetrySettings): RetryPlan[] {
+	const now = settings.now.getTime();
+	const plans = new Map<string, RetryPlan>();
+	for (const row of rows) {
+		const messageId = text(row.messageId);
+		if (text(row.state) !== 'processing' || !messageId || plans.has(messageId)) continue;
+		const received = time(row.receivedAt);
+		const lastActivity = Math.max(...[received, time(row.updatedAt)].filter(Number.isFinite));
+		const attempts = Number(row.attempts) || 0;
+		const waitMinutes = text(row.reason).startsWith(WAITING_PREFIX) ? Math.min(settings.firstRetryMinutes * 2 ** attempts, 10) : settings.abandonedAfterMinutes;
+		if (Number.isFinite(lastActivity) && now - lastActivity < waitMinutes * MINUTE_MS) continue;
+		const attempt = attempts + 1;
+		plans.set(messageId, {
+			messageId,
+			message: storedMessage(row),
+			attempt,
+			claimKey: `${messageId}#retry${attempt}`,
+			receivedAt: Number.isFinite(received) ? new Date(received).toISOString() : settings.now.toISOString(),
+			reason: text(row.reason),
+			giveUp: Number.isFinite(received) && now - received >= settings.giveUpAfterMinutes * MINUTE_MS,
+		});
+	}
+	return [...plans.values()];
+}
