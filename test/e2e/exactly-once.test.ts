@@ -25,12 +25,17 @@ describe('exactly once', () => {
 		const receipt = inbox.receipts[0];
 		const counts = () => ({ downloads: whatsapp.requests({ route: 'media.download' }).length, extractions: mindee.requests({ route: 'v2.enqueue' }).length, invoices: qonto.supplierInvoices().length });
 		const before = counts();
-		const executionsBefore = (await inbox.n8n.listExecutions(inbox.workflow.id as string)).length;
+		// Only the webhook executions: the sweep's schedule runs in the same workflow.
+		const deliveries = async () => (await inbox.n8n.listExecutions(inbox.workflow.id as string)).filter((execution) => execution.mode === 'webhook');
+		const executionsBefore = (await deliveries()).length;
 		const messageId = `wamid.exactly-once-${Date.now()}`;
 		await Promise.all(Array.from({ length: 20 }, () => inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg', { messageId })));
 
-		const executions = await inbox.n8n.waitForExecutions(inbox.workflow.id as string, executionsBefore + 20, 120_000);
-		expect(executions.slice(executionsBefore).every((execution) => execution.status === 'success')).toBe(true);
+		const executions = await waitFor(async () => {
+			const finished = (await deliveries()).slice(executionsBefore).filter((execution) => execution.finished || execution.status !== 'running');
+			return finished.length >= 20 ? finished : undefined;
+		}, 120_000, 500);
+		expect(executions?.map((execution) => execution.status)).toEqual(Array(20).fill('success'));
 		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
 		// Every reaction after the single 🔎 is ✅: the claim's loser that came after the end repeats it, the others stay quiet.
 		const reactions = reactionsOn(messageId);
@@ -128,6 +133,30 @@ describe('exactly once', () => {
 			clearTimeout(recovery);
 			fake.clearInjections();
 		}
+	});
+
+	test('n8n killed (SIGKILL) while 5 documents are between 🔎 and ✅: after the restart, the sweep finishes all 5, none stored twice', async () => {
+		const { qonto, mindee, whatsapp } = inbox.fakes;
+		const receipts = inbox.receipts.slice(0, 5).map((receipt, index) => inbox.rescan(receipt, `crash ${index}`));
+		const invoices = qonto.supplierInvoices().length;
+		const enqueued = mindee.requests({ route: 'v2.enqueue' }).length;
+		// Mindee takes its time with these five, so that they are half-way (🔎, downloaded, being read) when n8n dies.
+		mindee.delayNext('v2.enqueue', 15_000, { times: 5 });
+		const messageIds: string[] = [];
+		for (const receipt of receipts) messageIds.push(await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg'));
+		expect(await waitFor(() => (messageIds.every((id) => whatsapp.reactionOn(id) === '🔎') && mindee.requests({ route: 'v2.enqueue' }).length >= enqueued + 5 ? true : undefined), 30_000)).toBe(true);
+
+		await inbox.n8n.restart({ crash: true });
+
+		for (const id of messageIds) expect(await inbox.waitForFinalReaction(id, 120_000)).toBe('✅');
+		const stored = qonto.supplierInvoices().slice(invoices);
+		expect(stored.map((invoice) => invoice.sha256).sort()).toEqual(receipts.map((receipt) => receipt.sha256).sort());
+		// The ledger is written just after ✅.
+		const ledger = await waitFor(async () => {
+			const rows = (await inbox.n8n.dataTableRows('whatsapp_documents')).filter((row) => messageIds.includes(String(row.messageId)));
+			return rows.length === 5 && rows.every((row) => row.state === 'matched' || row.state === 'stored') ? rows : undefined;
+		}, 30_000);
+		expect(ledger?.every((row) => Number(row.attempts) >= 1)).toBe(true);
 	});
 
 	test('a refused file is in the ledger with its reason, and its repeated delivery gets the same ❌ without a second reply', async () => {

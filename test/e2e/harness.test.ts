@@ -171,6 +171,9 @@ const formWorkflow: WorkflowJson = {
 	connections: { Form: { main: [[{ node: 'Respond', type: 'main', index: 0 }]] } },
 };
 
+const postJson = (url: string, body: object) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const ledgerRow = { label: 'before restart', amount: 12.5, paid: true, due: '2026-01-31T00:00:00.000Z' };
+
 // Starting n8n takes ~30 s (CLI import/publish + start); hooks need more than jest's default 5 s.
 jest.setTimeout(300_000);
 
@@ -308,9 +311,8 @@ describe('e2e harness with built-in nodes', () => {
 	});
 
 	test('restart(): Data Table rows survive, webhooks answer again, and the session and API key still work', async () => {
-		const row = { label: 'before restart', amount: 12.5, paid: true, due: '2026-01-31T00:00:00.000Z' };
-		const insert = (body: object) =>
-			fetch(n8n!.webhookUrl('harness-ledger'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const row = ledgerRow;
+		const insert = (body: object) => postJson(n8n!.webhookUrl('harness-ledger'), body);
 		const inserted = await insert(row);
 		expect(inserted.status).toBe(200);
 		expect(await inserted.json()).toMatchObject({ ...row, id: 1 });
@@ -333,5 +335,26 @@ describe('e2e harness with built-in nodes', () => {
 		expect((await n8n!.dataTableRows(LEDGER)).map((r) => r.label)).toEqual(['before restart', 'after restart']);
 		expect((await n8n!.runManualTrigger(ledgerWorkflow.id!, MANUAL_TRIGGER)).status).toBe('success'); // the cookie (REST) works
 		expect((await n8n!.rest('/login')).status).toBe(200);
+	});
+});
+
+describe('e2e harness on PostgreSQL', () => {
+	let n8n: N8nInstance | undefined;
+	beforeAll(async () => {
+		n8n = await startN8n({ label: 'harness-postgres', database: 'postgres', installPackage: false, workflows: [echoWorkflow, ledgerWorkflow] });
+	});
+	afterAll(async () => await n8n?.stop());
+
+	test('n8n runs on its own PostgreSQL: webhooks (from its webhook_entity) answer, a Data Table row survives a restart', async () => {
+		expect(n8n!.database).toBe('postgres');
+		expect(fs.existsSync(path.join(n8n!.userFolder, '.n8n', 'database.sqlite'))).toBe(false);
+		expect(n8n!.webhooks.map((w) => `${w.method} /${w.endpoint}/${w.path}`).sort()).toEqual(['POST /webhook/harness-echo', 'POST /webhook/harness-ledger']);
+		expect(await (await postJson(n8n!.webhookUrl({ workflowId: echoWorkflow.id, node: 'Webhook' }), { value: 5 })).json()).toEqual({ echo: 5, doubled: 10 });
+		expect((await n8n!.waitForExecutions(echoWorkflow.id!, 1, 30_000)).map((e) => e.status)).toEqual(['success']);
+
+		expect((await n8n!.runManualTrigger(ledgerWorkflow.id!, MANUAL_TRIGGER)).status).toBe('success');
+		expect(await (await postJson(n8n!.webhookUrl('harness-ledger'), ledgerRow)).json()).toMatchObject({ ...ledgerRow, id: 1 });
+		await n8n!.restart();
+		expect(await n8n!.dataTableRows(LEDGER)).toEqual([expect.objectContaining({ ...ledgerRow, id: 1 })]);
 	});
 });

@@ -25,12 +25,13 @@
  *   });
  *
  * startN8n(options) — StartOptions: workflows, credentials ([{id, name, type, data:{plain values}}], n8n encrypts them),
- *   env, installPackage (default true), publish ('all' | 'none' | ids), label, timeouts. It packs the package
+ *   env, installPackage (default true), publish ('all' | 'none' | ids), label, timeouts, database ('sqlite' (default) |
+ *   'postgres': the instance starts its own throwaway PostgreSQL, DB_TYPE=postgresdb, see startPostgres). It packs the package
  *   (packPackage), makes a throwaway user folder under .tmp/, picks free loopback ports, imports and publishes with the
  *   n8n CLI, starts n8n, waits for readiness and for every published workflow's activation, fails loudly (with the log
  *   tail) if the package did not load, creates the owner and an API key, and reads the registered production webhooks.
  * N8nInstance:
- *   baseUrl, port, userFolder, workflowIds, webhooks [{workflowId, node, method, endpoint, path, url}], packageNodeTypes,
+ *   baseUrl, port, userFolder, database, workflowIds, webhooks [{workflowId, node, method, endpoint, path, url}], packageNodeTypes,
  *   auth {cookie, apiKey, email, password}, webhookUrl(nodeName | {workflowId, node, method} | path),
  *   formUrl(workflowId, nodeName), listExecutions(workflowId), waitForExecutions(workflowId, count, timeoutMs = 60 s)
  *   → executions with data, getExecution(id), runManualTrigger(workflowId, triggerNodeName, timeoutMs = 60 s) → the
@@ -38,11 +39,14 @@
  *   api(path) (public API /api/v1, API key), rest(path) (/rest, owner cookie), logs(), restart(), stop({keep}).
  *   restart() stops n8n (SIGTERM) and starts it again on the same folder, port and env, waiting as startN8n does;
  *   the objects above (auth, webhooks) stay the same and are updated.
- *   stop() removes the user folder unless a test of the file failed, the harness failed, keep was passed, or
- *   KEEP_N8N=1 is set (then it prints where the folder and its n8n.log are).
+ *   stop() removes the user folder (and stops and removes the PostgreSQL cluster) unless a test of the file failed, the
+ *   harness failed, keep was passed, or KEEP_N8N=1 is set (then it prints where the folder, its n8n.log and the stopped
+ *   cluster are).
  * Helpers: nodeOutput(execution, nodeName, output = 0, run = 0) → items' json; executionError(execution);
  *   submitForm(formUrl, {'field-0': 'value'}, {basicAuth}) → {status, body, contentType}; basicAuthHeader({user, password});
- *   findPackageLoadErrors(log, packageName); stopAllN8n() (safety net for afterAll); packPackage(); runtimePaths().
+ *   findPackageLoadErrors(log, packageName); stopAllN8n() (safety net for afterAll); packPackage(); runtimePaths();
+ *   startPostgres() → {host, port, database, user, password, n8nEnv, timings, stop({keep})}: a throwaway local PostgreSQL
+ *   (scripts/postgres.mjs: Debian's server, installed with apt-get when missing; run as the postgres OS user when root).
  *
  * Webhook node types: this package's nodes are `n8n-nodes-qonto-whatsapp.<nodeName>` (not CUSTOM.*). A production
  * webhook URL is /webhook/<path> where path is what n8n registered: `<webhookId>/<description path>` for a trigger like
@@ -68,4 +72,5 @@ export type {
 } from './n8n';
 export { packPackage, type PackedPackage } from './package';
 export { runtimePaths, type RuntimePaths } from './runtime';
+export { startPostgres, type PostgresServer } from './postgres';
 export { freePort, REPO_ROOT, TMP_DIR } from './util';

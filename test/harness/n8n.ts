@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { packPackage, type PackedPackage } from './package';
+import { startPostgres, type PostgresServer } from './postgres';
 import { runtimePaths, type RuntimePaths } from './runtime';
 import { TMP_DIR, currentTestFileHasFailed, freePort, isAlive, killGroup, pollUntil, readText, runProcess, sleep, tail } from './util';
 
@@ -53,6 +54,11 @@ export interface StartOptions {
 	publish?: 'all' | 'none' | string[];
 	/** Part of the user folder's name, to find it under .tmp/ (default "n8n"). */
 	label?: string;
+	/**
+	 * n8n's database: 'sqlite' (default, in the user folder) or 'postgres' (DB_TYPE=postgresdb on a throwaway local
+	 * PostgreSQL that the instance starts, and removes in stop(); see scripts/postgres.mjs).
+	 */
+	database?: 'sqlite' | 'postgres';
 	/** Time limits in ms. Defaults: cli 120 s per command, start 180 s (until ready), activation 120 s. */
 	timeouts?: { cliMs?: number; startMs?: number; activationMs?: number };
 }
@@ -119,6 +125,8 @@ export interface N8nInstance {
 	baseUrl: string;
 	port: number;
 	userFolder: string;
+	/** The database n8n runs on (StartOptions.database). */
+	database: 'sqlite' | 'postgres';
 	/** Ids of the imported workflows, in the order given. */
 	workflowIds: string[];
 	/** Every production webhook n8n registered. */
@@ -159,10 +167,11 @@ export interface N8nInstance {
 	/** Everything n8n and its CLI printed so far. */
 	logs(): string;
 	/**
-	 * Stops n8n (SIGTERM, keeping the user folder) and runs `n8n start` again on the same folder, port and environment;
-	 * resolves once it is as ready as after startN8n (published workflows active, webhooks answering, auth valid).
+	 * Stops n8n (SIGTERM, keeping the user folder; with `crash`, SIGKILL at once) and runs `n8n start` again on the same
+	 * folder, port and environment; resolves once it is as ready as after startN8n (published workflows active,
+	 * webhooks answering, auth valid).
 	 */
-	restart(): Promise<void>;
+	restart(options?: { crash?: boolean }): Promise<void>;
 	/** Stops n8n (SIGTERM, then SIGKILL of its process group) and removes the user folder unless kept (see below). */
 	stop(opts?: { keep?: boolean }): Promise<void>;
 }
@@ -254,7 +263,15 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	let brokerPort = await freePort();
 	while (brokerPort === port) brokerPort = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
-	const env = n8nEnv(rt, userFolder, port, brokerPort, options.env ?? {});
+	const database = options.database ?? 'sqlite';
+	const postgres =
+		database === 'postgres'
+			? await startPostgres({ logFile }).catch((e: Error) => {
+					throw new Error(`[n8n harness] could not start PostgreSQL: ${e.message}\nuser folder (kept): ${userFolder}`);
+				})
+			: undefined;
+	const env = n8nEnv(rt, userFolder, port, brokerPort, postgres?.n8nEnv ?? SQLITE_ENV, options.env ?? {});
+	const dbTarget: DatabaseTarget = postgres ?? { sqliteFile: path.join(dotN8n, 'database.sqlite') };
 
 	// The running `n8n start`: its process, the watchdog that kills it if the test process dies, and how it ended.
 	let proc: { child: ChildProcess; watchdog: ChildProcess; exited?: { code: number | null; signal: NodeJS.Signals | null } } | undefined;
@@ -269,12 +286,15 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		);
 	};
 
-	/** SIGTERM to n8n (graceful shutdown), then SIGKILL of its process group: the task runner and anything else left. */
-	const terminate = async () => {
+	/**
+	 * SIGTERM to n8n (graceful shutdown), then SIGKILL of its process group: the task runner and anything else left.
+	 * `crash` skips the graceful part: n8n dies mid-work, as when the machine or the container is killed.
+	 */
+	const terminate = async (crash = false) => {
 		const p = proc;
 		proc = undefined;
 		if (!p) return;
-		if (p.child.pid && !p.exited) {
+		if (p.child.pid && !p.exited && !crash) {
 			killGroup(p.child.pid, 'SIGTERM');
 			const deadline = Date.now() + 20_000;
 			while (!p.exited && isAlive(p.child.pid) && Date.now() < deadline) await sleep(100);
@@ -288,8 +308,10 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			live.delete(instanceRef);
 			await terminate();
 			const keep = opts.keep ?? (process.env.KEEP_N8N === '1' || failed || currentTestFileHasFailed());
+			await postgres?.stop({ keep }).catch((e: Error) => process.stderr.write(`[n8n harness] stopping PostgreSQL failed: ${e.message}\n`));
 			if (keep) {
-				process.stderr.write(`[n8n harness] kept the n8n user folder: ${userFolder} (log: ${logFile})\n`);
+				const cluster = postgres ? `; its PostgreSQL cluster, stopped: ${postgres.dir} (node scripts/postgres.mjs start --dir ${postgres.dir})` : '';
+				process.stderr.write(`[n8n harness] kept the n8n user folder: ${userFolder} (log: ${logFile})${cluster}\n`);
 			} else {
 				await sleep(200);
 				fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
@@ -403,7 +425,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		}
 
 		// --- production webhooks, as n8n registered them, each answering ---
-		const registered = await readWebhooks(rt, dotN8n, baseUrl, endpointOf).catch((e) => {
+		const registered = await readWebhooks(rt, dbTarget, baseUrl, endpointOf).catch((e) => {
 			throw fail('could not read the registered webhooks', e);
 		});
 		webhooks.splice(0, Infinity, ...registered.filter((w) => published.includes(w.workflowId)));
@@ -437,9 +459,9 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		throw e;
 	}
 
-	const restart = async (): Promise<void> => {
+	const restart = async (options: { crash?: boolean } = {}): Promise<void> => {
 		if (stopped) throw new Error('[n8n harness] restart() after stop()');
-		await terminate();
+		await terminate(options.crash);
 		await launch();
 	};
 
@@ -554,6 +576,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		baseUrl,
 		port,
 		userFolder,
+		database,
 		workflowIds,
 		webhooks,
 		packageNodeTypes,
@@ -600,8 +623,17 @@ function newWorkflowId(): string {
 	return Array.from(crypto.randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
 }
 
+const SQLITE_ENV = { DB_TYPE: 'sqlite', DB_SQLITE_POOL_SIZE: '2' };
+
 /** The hermetic environment (docs: n8n-runtime.md): nothing inherited but PATH, no telemetry, no outbound calls. */
-function n8nEnv(rt: RuntimePaths, userFolder: string, port: number, brokerPort: number, extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+function n8nEnv(
+	rt: RuntimePaths,
+	userFolder: string,
+	port: number,
+	brokerPort: number,
+	databaseEnv: Record<string, string>,
+	extra: Record<string, string | undefined>,
+): NodeJS.ProcessEnv {
 	const env: Record<string, string | undefined> = {
 		PATH: `${rt.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
 		HOME: userFolder,
@@ -617,8 +649,7 @@ function n8nEnv(rt: RuntimePaths, userFolder: string, port: number, brokerPort: 
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
-		DB_TYPE: 'sqlite',
-		DB_SQLITE_POOL_SIZE: '2',
+		...databaseEnv,
 		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -706,21 +737,48 @@ function webhookEndpoints(workflows: WorkflowJson[]): (workflowId: string, node:
 	return (workflowId, node) => (forms.has(`${workflowId}/${node}`) ? 'form' : 'webhook');
 }
 
-/** Reads n8n's webhook table (sqlite) with Node 24's built-in sqlite module: the exact registered paths and methods. */
+/** n8n's own database: its SQLite file, or the Postgres server it runs on. */
+type DatabaseTarget = { sqliteFile: string } | Pick<PostgresServer, 'n8nEnv'>;
+
+/**
+ * Rows of a read-only query on n8n's database, run by a child process on the runtime's Node: with its built-in sqlite
+ * module, or with the pg module of n8n's own install (same driver as n8n; nothing to add to this repo).
+ */
+async function queryN8nDatabase<T>(rt: RuntimePaths, db: DatabaseTarget, sql: string): Promise<T[]> {
+	const print = 'console.log(JSON.stringify(rows))';
+	const [script, target, env] =
+		'sqliteFile' in db
+			? [`const { DatabaseSync } = require('node:sqlite'); const rows = new DatabaseSync(process.argv[2], { readOnly: true }).prepare(process.argv[1]).all(); ${print};`, db.sqliteFile, process.env]
+			: [
+					`const { Client } = require(require.resolve('pg', { paths: [process.argv[2]] }));
+					(async () => {
+						const client = new Client({ host: process.env.DB_POSTGRESDB_HOST, port: Number(process.env.DB_POSTGRESDB_PORT), database: process.env.DB_POSTGRESDB_DATABASE, user: process.env.DB_POSTGRESDB_USER, password: process.env.DB_POSTGRESDB_PASSWORD });
+						await client.connect();
+						const { rows } = await client.query(process.argv[1]);
+						await client.end();
+						${print};
+					})().catch((e) => { console.error(e.message); process.exit(1); });`,
+					rt.n8nPackageDir,
+					{ ...process.env, ...db.n8nEnv },
+				];
+	const r = await runProcess(rt.node, ['--no-warnings', '-e', script, sql, target], { timeoutMs: 30_000, env });
+	if (r.code !== 0) throw new Error(`query on n8n's database failed (${sql}): ${r.output}`);
+	return JSON.parse(r.output.trim().split('\n').pop() ?? '[]') as T[];
+}
+
+/** Reads n8n's webhook table: the exact registered paths and methods. */
 async function readWebhooks(
 	rt: RuntimePaths,
-	dotN8n: string,
+	db: DatabaseTarget,
 	baseUrl: string,
 	endpointOf: (workflowId: string, node: string) => RegisteredWebhook['endpoint'],
 ): Promise<RegisteredWebhook[]> {
-	const script = `
-		const { DatabaseSync } = require('node:sqlite');
-		const db = new DatabaseSync(process.argv[1], { readOnly: true });
-		const rows = db.prepare('SELECT workflowId, webhookPath, method, node FROM webhook_entity ORDER BY workflowId, node, method').all();
-		console.log(JSON.stringify(rows));`;
-	const r = await runProcess(rt.node, ['--no-warnings', '-e', script, path.join(dotN8n, 'database.sqlite')], { timeoutMs: 30_000 });
-	if (r.code !== 0) throw new Error(`reading webhook_entity failed: ${r.output}`);
-	const rows = JSON.parse(r.output.trim().split('\n').pop() ?? '[]') as Array<{ workflowId: string; webhookPath: string; method: string; node: string }>;
+	// Quoted: Postgres folds unquoted names to lower case, n8n's columns are camelCase.
+	const rows = await queryN8nDatabase<{ workflowId: string; webhookPath: string; method: string; node: string }>(
+		rt,
+		db,
+		'SELECT "workflowId", "webhookPath", method, node FROM webhook_entity ORDER BY "workflowId", node, method',
+	);
 	return rows.map((row) => {
 		const endpoint = endpointOf(row.workflowId, row.node);
 		return { workflowId: row.workflowId, node: row.node, method: row.method, endpoint, path: row.webhookPath, url: `${baseUrl}/${endpoint}/${row.webhookPath}` };

@@ -236,6 +236,15 @@ export interface InboxOptions {
 	qontoIdempotencyTtlMs?: number;
 	/** n8n's database (default SQLite). */
 	database?: StartOptions['database'];
+	/** A faster sweep than the shipped one (every minute; abandoned after 5 min, first retry after 1, give up after 30). */
+	sweep?: { everySeconds: number; abandonedAfterMinutes: number; firstRetryMinutes: number; giveUpAfterMinutes: number };
+}
+
+/** The admin's settings of the sweep, changed the way they would change them in the editor. */
+function setSweep(inbox: WorkflowJson, sweep: NonNullable<InboxOptions['sweep']>): void {
+	const { everySeconds, ...retries } = sweep;
+	findNode(inbox, 'Every Minute').parameters = { rule: { interval: [{ field: 'seconds', secondsInterval: everySeconds }] } };
+	Object.assign(findNode(inbox, 'Plan Retries').parameters as Record<string, unknown>, retries);
 }
 
 export async function startInvoiceInbox(options: InboxOptions = {}): Promise<InvoiceInbox> {
@@ -276,6 +285,7 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		const template = loadWorkflow('qonto-organisation.json');
 		const onboarding = loadWorkflow('onboard-members.json');
 		const globexWorkflow = addOrganisation({ inbox, template, onboarding }, globex);
+		if (options.sweep) setSweep(inbox, options.sweep);
 		for (const node of onboarding.nodes) if (node.name.startsWith('Activation Links')) (node.parameters as Record<string, unknown>).businessNumber = BUSINESS_NUMBER;
 
 		const credentials = fakes.credentials;
