@@ -7,6 +7,7 @@
  * Data Tables have no unique constraint (two rows for one key can appear under concurrency on Postgres): everything
  * here reads a person from all their rows and tolerates duplicates (the lowest row id wins).
  */
+import { textOf } from '../common/guards';
 import type { IncomingMessage } from './intents';
 
 export const MEMBER_COLUMNS = [
@@ -40,27 +41,26 @@ export interface MemberRow {
 	linkedAt: string;
 }
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
 
 /** A row as the Data Table node returns it (nulls, numbers as strings, booleans as 0/1 on some databases). */
 export function toMemberRow(raw: Record<string, unknown>): MemberRow | null {
 	const id = Number(raw.id);
 	if (!Number.isSafeInteger(id) || id <= 0) return null;
-	if (!text(raw.waId) && !text(raw.userId)) return null;
+	if (!textOf(raw.waId) && !textOf(raw.userId)) return null;
 	return {
 		id,
-		waId: text(raw.waId),
-		userId: text(raw.userId),
-		name: text(raw.name),
-		organisationId: text(raw.organisationId),
-		organisationName: text(raw.organisationName),
-		membershipId: text(raw.membershipId),
+		waId: textOf(raw.waId),
+		userId: textOf(raw.userId),
+		name: textOf(raw.name),
+		organisationId: textOf(raw.organisationId),
+		organisationName: textOf(raw.organisationName),
+		membershipId: textOf(raw.membershipId),
 		isDefault: raw.isDefault === true || raw.isDefault === 1 || raw.isDefault === 'true',
 		// An admin who adds a row by hand and leaves the column empty means "subscribed".
 		subscribed: !(raw.subscribed === false || raw.subscribed === 0 || raw.subscribed === 'false'),
-		language: text(raw.language),
-		lastNoticeOn: text(raw.lastNoticeOn).slice(0, 10),
-		linkedAt: text(raw.linkedAt),
+		language: textOf(raw.language),
+		lastNoticeOn: textOf(raw.lastNoticeOn).slice(0, 10),
+		linkedAt: textOf(raw.linkedAt),
 	};
 }
 

@@ -3,6 +3,8 @@
  * carry the sha256 of their file, so a file that failed may be sent again.
  */
 
+import { textOf } from '../common/guards';
+
 export const STORED_STATES: readonly string[] = ['stored', 'matched'];
 
 export interface LedgerRow {
@@ -16,20 +18,19 @@ export interface LedgerRow {
 	transactionId: string;
 }
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
 
 export function toLedgerRow(raw: Record<string, unknown>): LedgerRow | null {
 	const id = Number(raw.id);
 	if (!Number.isSafeInteger(id) || id <= 0) return null;
 	return {
 		id,
-		messageId: text(raw.messageId),
-		organisationId: text(raw.organisationId),
-		sha256: text(raw.sha256).toLowerCase(),
-		state: text(raw.state),
-		receivedAt: text(raw.receivedAt),
-		supplierInvoiceId: text(raw.supplierInvoiceId),
-		transactionId: text(raw.transactionId),
+		messageId: textOf(raw.messageId),
+		organisationId: textOf(raw.organisationId),
+		sha256: textOf(raw.sha256).toLowerCase(),
+		state: textOf(raw.state),
+		receivedAt: textOf(raw.receivedAt),
+		supplierInvoiceId: textOf(raw.supplierInvoiceId),
+		transactionId: textOf(raw.transactionId),
 	};
 }
 

@@ -5,6 +5,8 @@
  * row says everything, so the sweep works the same after a restart and in queue mode.
  */
 
+import { textOf } from '../common/guards';
+
 export interface RetrySettings {
 	/** A `processing` row with no activity for this long is taken to be abandoned (a crash). */
 	abandonedAfterMinutes: number;
@@ -35,20 +37,19 @@ export interface RetryPlan {
 export const WAITING_PREFIX = 'waiting: ';
 
 const MINUTE_MS = 60_000;
-const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const time = (value: unknown): number => {
-	const parsed = Date.parse(text(value));
+	const parsed = Date.parse(textOf(value));
 	return Number.isFinite(parsed) ? parsed : NaN;
 };
 
 function storedMessage(row: Record<string, unknown>): Record<string, unknown> {
 	try {
-		const parsed: unknown = JSON.parse(text(row.message));
+		const parsed: unknown = JSON.parse(textOf(row.message));
 		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
 	} catch {
 		// A row written by hand or by an older version: rebuild what the answer needs.
 	}
-	return { messageId: text(row.messageId), waId: text(row.waId) || null, userId: text(row.userId) || null, kind: 'document', document: null };
+	return { messageId: textOf(row.messageId), waId: textOf(row.waId) || null, userId: textOf(row.userId) || null, kind: 'document', document: null };
 }
 
 /**
@@ -59,12 +60,12 @@ export function planRetries(rows: Array<Record<string, unknown>>, settings: Retr
 	const now = settings.now.getTime();
 	const plans = new Map<string, RetryPlan>();
 	for (const row of rows) {
-		const messageId = text(row.messageId);
-		if (text(row.state) !== 'processing' || !messageId || plans.has(messageId)) continue;
+		const messageId = textOf(row.messageId);
+		if (textOf(row.state) !== 'processing' || !messageId || plans.has(messageId)) continue;
 		const received = time(row.receivedAt);
 		const lastActivity = Math.max(...[received, time(row.updatedAt)].filter(Number.isFinite));
 		const attempts = Number(row.attempts) || 0;
-		const waitMinutes = text(row.reason).startsWith(WAITING_PREFIX) ? Math.min(settings.firstRetryMinutes * 2 ** attempts, 10) : settings.abandonedAfterMinutes;
+		const waitMinutes = textOf(row.reason).startsWith(WAITING_PREFIX) ? Math.min(settings.firstRetryMinutes * 2 ** attempts, 10) : settings.abandonedAfterMinutes;
 		if (Number.isFinite(lastActivity) && now - lastActivity < waitMinutes * MINUTE_MS) continue;
 		const attempt = attempts + 1;
 		plans.set(messageId, {
@@ -73,7 +74,7 @@ export function planRetries(rows: Array<Record<string, unknown>>, settings: Retr
 			attempt,
 			claimKey: `${messageId}#retry${attempt}`,
 			receivedAt: Number.isFinite(received) ? new Date(received).toISOString() : settings.now.toISOString(),
-			reason: text(row.reason),
+			reason: textOf(row.reason),
 			giveUp: Number.isFinite(received) && now - received >= settings.giveUpAfterMinutes * MINUTE_MS,
 		});
 	}
