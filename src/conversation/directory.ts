@@ -10,20 +10,6 @@
 import { textOf } from '../common/guards';
 import type { IncomingMessage } from './intents';
 
-export const MEMBER_COLUMNS = [
-	{ name: 'waId', type: 'string' },
-	{ name: 'userId', type: 'string' },
-	{ name: 'name', type: 'string' },
-	{ name: 'organisationId', type: 'string' },
-	{ name: 'organisationName', type: 'string' },
-	{ name: 'membershipId', type: 'string' },
-	{ name: 'isDefault', type: 'boolean' },
-	{ name: 'subscribed', type: 'boolean' },
-	{ name: 'language', type: 'string' },
-	{ name: 'lastNoticeOn', type: 'string' },
-	{ name: 'linkedAt', type: 'string' },
-] as const;
-
 export interface MemberRow {
 	/** The Data Table row id; 0 for a row still to be inserted. */
 	id: number;
@@ -63,9 +49,6 @@ export function toMemberRow(raw: Record<string, unknown>): MemberRow | null {
 		linkedAt: textOf(raw.linkedAt),
 	};
 }
-
-/** Keys that never match an empty column: the Data Table filter compares them with `eq`. */
-export const NO_KEY = '-';
 
 export function isSender(row: MemberRow, message: Pick<IncomingMessage, 'waId' | 'userId'>): boolean {
 	return Boolean((message.userId && row.userId === message.userId) || (message.waId && row.waId === message.waId));

@@ -3,10 +3,10 @@
  * download's size refusal, or "could not be stored" for anything else (an outage after retries).
  */
 import { sizeInMegabytes } from '../files/check';
+import { REJECTION_MESSAGES } from '../files/messages';
 import type { InboxContext } from './decide';
 import { ACCEPTED_FORMATS, fillText, type TextKey } from './texts';
 
-const FILE_REASONS = new Set<string>(['empty_file', 'too_large', 'unsupported_type', 'truncated', 'corrupt', 'encrypted_pdf', 'image_too_large', 'conversion_failed']);
 /** Failures a wait can cure: the document stays `processing` and the sweep tries again. */
 const TEMPORARY_REASONS = new Set<string>(['mindee_rate_limited', 'mindee_unavailable', 'mindee_unreachable', 'mindee_timeout', 'qonto_rate_limited', 'qonto_server_error', 'qonto_unreachable']);
 // A sub-workflow's error arrives as its message only (the organisation's Qonto workflow).
@@ -27,7 +27,8 @@ export function failureReply(failed: Record<string, unknown>, inbox: Pick<InboxC
 	const details = failed.details as { reason?: unknown; declaredBytes?: unknown; receivedBytes?: unknown; limitBytes?: unknown } | undefined;
 	let reason: TextKey = 'notStored';
 	const values: Record<string, string | number | undefined> = { limitMb: inbox.maxFileSizeMb, formats: ACCEPTED_FORMATS };
-	if (typeof fileCheck?.reason === 'string' && FILE_REASONS.has(fileCheck.reason)) {
+	// The file check's reasons are the keys of its messages, which are also text keys.
+	if (typeof fileCheck?.reason === 'string' && Object.hasOwn(REJECTION_MESSAGES, fileCheck.reason)) {
 		reason = fileCheck.reason as TextKey;
 		values.sizeMb = megabytes(fileCheck.size);
 		for (const [name, value] of Object.entries(fileCheck.params ?? {})) {

@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** One reply per failed item: the file check's reason, a size refusal, or "could not be stored". */
+/** One reply per failed item (see src/conversation/replies.ts), and whether the failure is an outage worth waiting for. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	return [
