@@ -12,8 +12,8 @@
  * Exit code 1 when a delivery was lost, an invoice duplicated, or a round stored no invoice.
  */
 import type { Execution, N8nInstance } from '../test/harness';
-import { buildEnvelope, metaJson, sampleMessage, signWebhook, stamp, type SampleReceipt } from '../test/contract-fakes';
-import { APP_SECRET, ana, startInvoiceInbox, waitFor, type InvoiceInbox } from '../test/support/invoiceInbox';
+import type { SampleReceipt } from '../test/contract-fakes';
+import { ana, startInvoiceInbox, waitFor, type InvoiceInbox } from '../test/support/invoiceInbox';
 
 type Row = Record<string, unknown>;
 
@@ -59,10 +59,7 @@ export async function deliverDuplicates(inbox: InvoiceInbox, file: SampleReceipt
 	const before = { downloads: downloads(), extractions: extractions(), lastExecution: Math.max(0, ...(await inbox.n8n.listExecutions(workflowId)).map((e) => Number(e.id))) };
 
 	// One body, posted `copies` times: Meta redelivers the very same bytes (sendDocument would register new media each time).
-	const media = whatsapp.addMedia({ bytes: file.bytes, mimeType: 'image/jpeg', fileName: file.fileName });
-	const message = stamp({ ...sampleMessage('message__document.json'), context: undefined, document: { filename: file.fileName, mime_type: 'image/jpeg', sha256: media.sha256, id: media.id } }, { from: ana.waId ?? '', messageId });
-	const body = metaJson(buildEnvelope({ messages: [message] }, { phoneNumberId: whatsapp.phoneNumberId, from: ana.waId ?? '', contactName: ana.name, userId: ana.userId ?? '' }));
-	const headers = { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(APP_SECRET, body) };
+	const { body, headers } = inbox.documentDelivery(file.bytes, file.fileName, 'image/jpeg', { messageId });
 
 	const started = Date.now();
 	let msToFinal: number | undefined;

@@ -59,6 +59,20 @@ export interface Sender {
 
 export const ana: Sender = { waId: SENDER, userId: `US.${SENDER}`, name: 'Ana Martin' };
 
+export interface DocumentOptions {
+	/** What the media metadata announces. */
+	declaredSize?: number;
+	/** Repeats an earlier message, as Meta does when it delivers again. */
+	messageId?: string;
+	from?: Sender;
+}
+
+export interface SignedDelivery {
+	messageId: string;
+	body: string;
+	headers: Record<string, string>;
+}
+
 export interface InvoiceInbox {
 	fakes: AllFakes;
 	organisations: { acme: OrganisationSetup; globex: OrganisationSetup };
@@ -70,8 +84,13 @@ export interface InvoiceInbox {
 	credentialData: Record<string, Record<string, string>>;
 	webhookUrl: string;
 	receipts: SampleReceipt[];
-	/** Posts a signed document message from `from` (default the demo employee); returns its message id. */
-	sendDocument(bytes: Buffer, fileName: string, mimeType: string, options?: { declaredSize?: number; messageId?: string; from?: Sender }): Promise<string>;
+	/**
+	 * A signed webhook delivery of a document message from `from` (default the demo employee), its media registered
+	 * with the WhatsApp stand-in, not posted yet: post it several times to play Meta delivering again.
+	 */
+	documentDelivery(bytes: Buffer, fileName: string, mimeType: string, options?: DocumentOptions): SignedDelivery;
+	/** Posts a signed document message; returns its message id. */
+	sendDocument(bytes: Buffer, fileName: string, mimeType: string, options?: DocumentOptions): Promise<string>;
 	sendText(body: string, from?: Sender): Promise<string>;
 	/** A reply to an interactive list (as WhatsApp sends it when a row is tapped, or as a forger would). */
 	sendListReply(row: { id: string; title: string }, from?: Sender): Promise<string>;
@@ -316,7 +335,7 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		if (setup.status !== 'success') throw new Error(`Set Up Data Tables ended ${setup.status}`);
 
 		const webhookUrl = n8n.webhookUrl('WhatsApp Inbox Trigger');
-		const deliver = async (message: Record<string, unknown>, from: Sender, messageId?: string) => {
+		const signed = (message: Record<string, unknown>, from: Sender, messageId?: string): SignedDelivery => {
 			const envelope = buildEnvelope({ messages: [stamp(message, { from: from.waId ?? '', messageId })] }, { phoneNumberId: fakes.whatsapp.phoneNumberId, from: from.waId ?? '', contactName: from.name, userId: from.userId ?? '' });
 			const messages = envelope.entry[0].changes[0].value.messages as Array<Record<string, unknown>>;
 			// Username-only senders (Meta's BSUID era): no phone number in the message nor in the contact.
@@ -325,10 +344,14 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 				delete (envelope.entry[0].changes[0].value.contacts as Array<Record<string, unknown>>)[0].wa_id;
 			}
 			const body = metaJson(envelope);
-			const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(APP_SECRET, body) }, body });
-			if (response.status !== 200) throw new Error(`The trigger answered HTTP ${response.status}: ${await response.text()}`);
-			return String(messages[0].id);
+			return { messageId: String(messages[0].id), body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(APP_SECRET, body) } };
 		};
+		const post = async (delivery: SignedDelivery) => {
+			const response = await fetch(webhookUrl, { method: 'POST', headers: delivery.headers, body: delivery.body });
+			if (response.status !== 200) throw new Error(`The trigger answered HTTP ${response.status}: ${await response.text()}`);
+			return delivery.messageId;
+		};
+		const deliver = async (message: Record<string, unknown>, from: Sender, messageId?: string) => await post(signed(message, from, messageId));
 		const recipient = (sender: Sender) => sender.waId ?? sender.userId ?? '';
 		const textsTo = (sender: Sender) => fakes.whatsapp.sentTexts(recipient(sender));
 		const inspected = new Map<string, string>();
@@ -342,10 +365,13 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 			credentialData,
 			webhookUrl,
 			receipts,
-			async sendDocument(bytes, fileName, mimeType, { declaredSize, messageId, from = ana } = {}) {
+			documentDelivery(bytes, fileName, mimeType, { declaredSize, messageId, from = ana } = {}) {
 				const media = fakes.whatsapp.addMedia({ bytes, mimeType, fileName, declaredSize });
 				const document = { ...sampleMessage('message__document.json'), context: undefined, document: { filename: fileName, mime_type: mimeType, sha256: media.sha256, id: media.id } };
-				return await deliver(document, from, messageId);
+				return signed(document, from, messageId);
+			},
+			async sendDocument(bytes, fileName, mimeType, options = {}) {
+				return await post(instance.documentDelivery(bytes, fileName, mimeType, options));
 			},
 			async sendText(body, from = ana) {
 				return await deliver({ ...sampleMessage('message__text.json'), text: { body } }, from);
