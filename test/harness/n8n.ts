@@ -115,6 +115,8 @@ export interface Execution extends ExecutionSummary {
 			runData?: Record<string, NodeRun[]>;
 			lastNodeExecuted?: string;
 			error?: { message?: string; [key: string]: unknown };
+			/** What Execution Data nodes saved (n8n's "custom data" of the execution). */
+			metadata?: Record<string, string>;
 		};
 		[key: string]: unknown;
 	};
@@ -156,6 +158,11 @@ export interface N8nInstance {
 	 * For triggers that start at once (Manual Trigger…); a trigger that would wait for a test webhook call throws.
 	 */
 	runManualTrigger(workflowId: string, triggerNodeName: string, timeoutMs?: number): Promise<Execution>;
+	/**
+	 * Saves a changed version of an imported workflow the way an admin does in the editor (PUT /api/v1/workflows/<id>,
+	 * which re-publishes a published workflow), and resolves once that version is live.
+	 */
+	updateWorkflow(workflow: WorkflowJson): Promise<void>;
 	/** Every Data Table the owner can see (public API, all pages). */
 	dataTables(): Promise<DataTable[]>;
 	/** All rows (all pages, by id) of the Data Table named exactly `name`; throws if there is none. */
@@ -533,6 +540,18 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		});
 	};
 
+	const updateWorkflow = async (workflow: WorkflowJson): Promise<void> => {
+		const id = workflow.id as string;
+		const { name, nodes, connections, settings } = workflow;
+		const saved = await api<{ versionId?: string }>(`/workflows/${encodeURIComponent(id)}`, { method: 'PUT', body: JSON.stringify({ name, nodes, connections, settings }) });
+		await pollUntil(
+			async () => {
+				const live = await api<{ activeVersionId?: string | null; active?: boolean }>(`/workflows/${encodeURIComponent(id)}`);
+				return live.active && (!saved.versionId || !('activeVersionId' in live) || live.activeVersionId === saved.versionId) ? true : undefined;
+			},
+			{ timeoutMs: 30_000, what: `workflow ${id} to be published again`, abort: exitedError },
+		);
+	};
 	const dataTables = async (): Promise<DataTable[]> =>
 		(await apiPages<DataTable & { columns: Array<{ name: string; type: string; index: number }> }>('/data-tables')).map((t) => ({
 			id: t.id,
@@ -588,6 +607,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		waitForExecutions,
 		getExecution,
 		runManualTrigger,
+		updateWorkflow,
 		dataTables,
 		dataTableRows,
 		api,

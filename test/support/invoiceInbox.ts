@@ -80,6 +80,8 @@ export interface InvoiceInbox {
 	/** The invoice-inbox workflow as imported (with both organisations). */
 	workflow: WorkflowJson;
 	onboardingWorkflow: WorkflowJson;
+	/** ACME SAS's "Qonto · ACME SAS" workflow (the shipped qonto-organisation.json). */
+	acmeWorkflow: WorkflowJson;
 	/** The plain data of the imported credentials, by credential id. */
 	credentialData: Record<string, Record<string, string>>;
 	webhookUrl: string;
@@ -102,6 +104,8 @@ export interface InvoiceInbox {
 	waitForReply(messageId: string, timeoutMs?: number, to?: Sender): Promise<string | undefined>;
 	/** Waits until the execution that received this message has finished (to assert that nothing else happened). */
 	waitUntilHandled(messageId: string, timeoutMs?: number): Promise<void>;
+	/** What the workflow's Execution Data nodes saved on each finished execution for this message, oldest first. */
+	executionTags(messageId: string): Promise<Array<Record<string, string>>>;
 	/**
 	 * Another file of the same receipt (as when it is photographed or exported again): the same image with a JPEG comment
 	 * that makes its bytes, and so its sha256, different; Mindee's stand-in reads it like the original.
@@ -128,7 +132,7 @@ export function loadWorkflow(file: string): WorkflowJson {
 	return JSON.parse(readFileSync(join(WORKFLOWS_DIR, file), 'utf8')) as WorkflowJson;
 }
 
-function findNode(workflow: WorkflowJson, name: string): WorkflowNode {
+export function findNode(workflow: WorkflowJson, name: string): WorkflowNode {
 	const found = workflow.nodes.find((candidate) => candidate.name === name);
 	if (!found) throw new Error(`workflow "${workflow.name}" has no node "${name}"`);
 	return found;
@@ -257,6 +261,8 @@ export interface InboxOptions {
 	database?: StartOptions['database'];
 	/** A faster sweep than the shipped one (every minute; abandoned after 5 min, first retry after 1, give up after 30). */
 	sweep?: { everySeconds: number; abandonedAfterMinutes: number; firstRetryMinutes: number; giveUpAfterMinutes: number };
+	/** The WhatsApp nodes' Timeout (Seconds), as an admin would set it (default 60). */
+	whatsAppTimeoutSeconds?: number;
 }
 
 /** The admin's settings of the sweep, changed the way they would change them in the editor. */
@@ -305,6 +311,9 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		const onboarding = loadWorkflow('onboard-members.json');
 		const globexWorkflow = addOrganisation({ inbox, template, onboarding }, globex);
 		if (options.sweep) setSweep(inbox, options.sweep);
+		if (options.whatsAppTimeoutSeconds) {
+			for (const node of inbox.nodes) if (node.type.endsWith('.whatsAppInbox')) (node.parameters as Record<string, unknown>).timeoutSeconds = options.whatsAppTimeoutSeconds;
+		}
 		for (const node of onboarding.nodes) if (node.name.startsWith('Activation Links')) (node.parameters as Record<string, unknown>).businessNumber = BUSINESS_NUMBER;
 
 		const credentials = fakes.credentials;
@@ -355,6 +364,7 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		const recipient = (sender: Sender) => sender.waId ?? sender.userId ?? '';
 		const textsTo = (sender: Sender) => fakes.whatsapp.sentTexts(recipient(sender));
 		const inspected = new Map<string, string>();
+		const tagsByExecution = new Map<string, Record<string, string>>();
 
 		const instance: InvoiceInbox = {
 			fakes,
@@ -362,6 +372,7 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 			n8n,
 			workflow: inbox,
 			onboardingWorkflow: onboarding,
+			acmeWorkflow: template,
 			credentialData,
 			webhookUrl,
 			receipts,
@@ -414,6 +425,16 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 					250,
 				);
 				if (!handled) throw new Error(`no finished execution handled message ${messageId} in time`);
+			},
+			async executionTags(messageId) {
+				for (const execution of await n8n.listExecutions(inbox.id as string)) {
+					if ((!execution.finished && execution.status === 'running') || tagsByExecution.has(execution.id)) continue;
+					tagsByExecution.set(execution.id, (await n8n.getExecution(execution.id)).data?.resultData?.metadata ?? {});
+				}
+				return [...tagsByExecution.entries()]
+					.sort(([a], [b]) => Number(a) - Number(b))
+					.map(([, tags]) => tags)
+					.filter((tags) => tags.messageId === messageId);
 			},
 			rescan(receipt, label) {
 				const comment = Buffer.from(`rescan ${label}`);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { failureReply } from '../../../src/conversation/replies';
+import { failureReply, waitingReason } from '../../../src/conversation/replies';
 import { TEXT_KEYS, type TextKey } from '../../../src/conversation/texts';
 
 const show = { show: { operation: ['composeFailureReply'] } };
@@ -25,7 +25,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** One reply per failed item (see src/conversation/replies.ts), and whether the failure is an outage worth waiting for. */
+/**
+ * One reply per failed item (see src/conversation/replies.ts), and whether the failure is an outage worth waiting
+ * for; then `waitingReason` is what the ledger keeps while the document waits (the sweep reads it back).
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	return [
@@ -33,7 +36,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const inbox = readInbox(this, itemIndex);
 			const reply = failureReply(item.json, inbox);
 			const field = (this.getNodeParameter('replyField', itemIndex, 'replyText') as string) || 'replyText';
-			return { json: { ...item.json, [field]: reply.text, failureReason: reply.reason, temporary: reply.temporary }, binary: item.binary, pairedItem: { item: itemIndex } };
+			const waiting = reply.waitingFor ? { waitingReason: waitingReason(reply.waitingFor, String(item.json.error ?? reply.reason)) } : {};
+			return { json: { ...item.json, [field]: reply.text, failureReason: reply.reason, temporary: reply.temporary, ...waiting }, binary: item.binary, pairedItem: { item: itemIndex } };
 		}),
 	];
 }

@@ -116,6 +116,8 @@ describe('Invoice Inbox: Compose Failure Reply', () => {
 		const [out] = await node.execute.call(context);
 		expect(out.map((item) => item.json.replyText)).toEqual([DEFAULT_TEXTS.es.encrypted_pdf, DEFAULT_TEXTS.es.notStored]);
 		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		// The timeout is an outage: the ledger keeps which service it waits for; a refused file does not wait.
+		expect(out.map((item) => item.json.waitingReason)).toEqual([undefined, 'waiting: qonto: timeout']);
 	});
 
 	test('without the inbox context it says which parameter to map', async () => {

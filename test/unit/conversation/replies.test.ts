@@ -1,5 +1,5 @@
 // The reply to a document that failed, in the sender's language, from the file check's or the download's reason.
-import { failureReply } from '../../../src/conversation/replies';
+import { failureReply, waitingReason } from '../../../src/conversation/replies';
 import { DEFAULT_TEXTS } from '../../../src/conversation/texts';
 
 const inbox = (language: keyof typeof DEFAULT_TEXTS = 'en') => ({ texts: DEFAULT_TEXTS[language], maxFileSizeMb: 15 });
@@ -49,5 +49,27 @@ describe('failure replies', () => {
 		['an expired WhatsApp token', { error: 'WhatsApp error 190: token expired' }],
 	])('%s is not', (_what, failed) => {
 		expect(failureReply(failed, inbox()).temporary).toBe(false);
+	});
+
+	test.each([
+		['Mindee', { error: 'Mindee answered 503', details: { reason: 'mindee_unavailable' } }, 'mindee'],
+		['the media download', { error: 'Could not download media 123: The operation was aborted due to timeout', details: { reason: 'download_failed' } }, 'whatsapp'],
+		['the organisation workflow', { error: 'Qonto refused the request (HTTP 503): Internal server error (after 3 attempts)' }, 'qonto'],
+	])('an outage of %s says which service the document waits for', (_what, failed, service) => {
+		expect(failureReply(failed, inbox())).toMatchObject({ temporary: true, waitingFor: service });
+	});
+
+	test('when the sweep gives up, the reply names the service that stayed down and for how long', () => {
+		const gaveUp = (service: 'mindee' | 'qonto' | 'whatsapp', language: keyof typeof DEFAULT_TEXTS = 'en') =>
+			failureReply({ error: 'No success after 6 attempts', details: { reason: 'gave_up', waitedFor: waitingReason(service, 'HTTP 503'), minutes: 31 } }, inbox(language));
+		expect(gaveUp('mindee')).toEqual({
+			reason: 'readerUnavailable',
+			text: 'Sorry, the document reading service did not answer for 31 minutes, so this document could not be read. Please send it again later.',
+			temporary: false,
+		});
+		expect(gaveUp('qonto').text).toBe('Sorry, Qonto did not answer for 31 minutes, so this document could not be stored. Please send it again later.');
+		expect(gaveUp('whatsapp', 'de').text).toBe('Leider hat WhatsApp 31 Minuten lang nicht geantwortet, daher konnte dieses Dokument nicht gespeichert werden. Bitte senden Sie es später erneut.');
+		// Abandoned by crashes, never waiting for a service: nothing to blame but "not stored".
+		expect(failureReply({ details: { reason: 'gave_up', waitedFor: '', minutes: 30 } }, inbox()).reason).toBe('notStored');
 	});
 });
