@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the file-check corpus in test/fixtures/files from the real receipts in test/fixtures/samples.
-# Not run by the tests (the files are committed); run it after changing a case.
+# Not run by the tests (the files are committed); run it after changing a case. The last python3 block (damaged and
+# polyglot files) only needs the files made before it and python3.
 # Needs Debian packages: libheif-examples (heif-enc), imagemagick, qpdf, ffmpeg, ghostscript, webp, zip, python3.
 #   apt-get install -y libheif-examples imagemagick qpdf ffmpeg ghostscript webp zip
 set -euo pipefail
@@ -152,6 +153,80 @@ ffmpeg -v error -f lavfi -i sine=frequency=440:duration=1 -c:a libopus -b:a 16k 
 : > "$OUT/empty.jpg"
 cp "$OUT/animation.gif" "$OUT/gif-renamed.jpg"
 cp "$OUT/invoice-1page.pdf" "$OUT/pdf-renamed.heic"
+
+# --- damaged and polyglot files, made from the files above (python3 only, so they can be remade alone) --------
+python3 - "$OUT" <<'PY'
+import re, struct, sys, zipfile, zlib
+out = sys.argv[1]
+
+def read(name):
+    return open(f'{out}/{name}', 'rb').read()
+
+def chunks(png):
+    """(offset, type, length) of every PNG chunk."""
+    at, found = 8, []
+    while at < len(png):
+        length = struct.unpack('>I', png[at:at + 4])[0]
+        found.append((at, png[at + 4:at + 8], length))
+        at += 12 + length
+    return found
+
+# A PNG damaged in transit: one flipped bit in the middle of the first IDAT's data, its CRC left as it was.
+png = bytearray(read('receipt.png'))
+at, _, length = next(c for c in chunks(png) if c[1] == b'IDAT')
+png[at + 8 + length // 2] ^= 0x10
+open(f'{out}/corrupt-idat-crc.png', 'wb').write(bytes(png))
+# A PNG whose header chunk's CRC is wrong (the header values themselves are intact).
+png = bytearray(read('receipt.png'))
+at, _, length = chunks(png)[0]
+png[at + 8 + length + 3] ^= 0x01
+open(f'{out}/corrupt-ihdr-crc.png', 'wb').write(bytes(png))
+
+def classic_pdf(objects, info=None):
+    """A PDF 1.4 with a classic xref table; object n is objects[n - 1]."""
+    body = b'%PDF-1.4\n%\xe2\xe3\xcf\xd3\n'
+    offsets = []
+    for n, obj in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b'%d 0 obj\n' % n + obj + b'\nendobj\n'
+    xref = len(body)
+    body += b'xref\n0 %d\n0000000000 65535 f \n' % (len(objects) + 1) + b''.join(b'%010d 00000 n \n' % o for o in offsets)
+    body += b'trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n' % (len(objects) + 1, xref)
+    return body
+
+# A PDF whose catalog lost its page tree, and with no page object anywhere: nothing a reader could show.
+text = b'BT /F1 14 Tf 40 800 Td (Invoice 2024-001) Tj ET'
+open(f'{out}/invoice-no-pages.pdf', 'wb').write(classic_pdf([
+    b'<< /Type /Catalog >>',
+    b'<< /Length %d >>\nstream\n' % len(text) + text + b'\nendstream',
+    b'<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+]))
+
+# An incremental update as PDF editors append it: a new document-information object, an xref section for it
+# and a trailer pointing back (/Prev) to the original one; the file then has two %%EOF.
+pdf = read('invoice-1page.pdf')
+prev = int(re.findall(rb'startxref\s+(\d+)', pdf)[-1])
+size = int(re.findall(rb'/Size (\d+)', pdf)[-1])
+update = b'%d 0 obj\n<< /Title (Invoice 2024-001) /Producer (make-file-corpus.sh) >>\nendobj\n' % size
+xref = len(pdf) + len(update)
+update += b'xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n' % (size, len(pdf))
+update += b'trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n' % (size + 1, size, prev, xref)
+open(f'{out}/invoice-incremental-update.pdf', 'wb').write(pdf + update)
+
+def zip_behind(host, dst, copy_name):
+    """A JPEG/ZIP or PDF/ZIP polyglot: zipfile appends a real archive (offsets from the start of the file, so unzip
+    opens it) holding a note and an uncompressed copy of the host, whose FFD9 or %%EOF then sits in the ZIP."""
+    data = read(host)
+    open(f'{out}/{dst}', 'wb').write(data)
+    with zipfile.ZipFile(f'{out}/{dst}', 'a') as archive:
+        for name, content, method in (('notes.txt', read('notes.txt'), zipfile.ZIP_DEFLATED), (copy_name, data, zipfile.ZIP_STORED)):
+            entry = zipfile.ZipInfo(name, date_time=(2024, 3, 1, 12, 0, 0))
+            entry.compress_type = method
+            archive.writestr(entry, content)
+
+zip_behind('receipt.jpg', 'polyglot-receipt-zip.jpg', 'copy.jpg')
+zip_behind('invoice-1page.pdf', 'polyglot-invoice-zip.pdf', 'copy.pdf')
+PY
 
 qpdf --check "$OUT/invoice-3pages-objstm.pdf" > /dev/null
 ls -l "$OUT"

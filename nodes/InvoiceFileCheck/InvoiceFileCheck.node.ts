@@ -145,15 +145,13 @@ export class InvoiceFileCheck implements INodeType {
 					continue;
 				}
 				const binary: Record<string, IBinaryData> = { ...item.binary };
-				if (processed.result.converted) {
-					const jpeg = processed.output;
-					setSafeObjectProperty(binary, outputField, await this.helpers.prepareBinaryData(Buffer.from(jpeg.bytes), jpeg.fileName, jpeg.mimeType));
-					if (processed.original && (this.getNodeParameter('keepOriginal', i) as boolean)) {
-						setSafeObjectProperty(binary, this.getNodeParameter('originalPropertyName', i) as string, relabel(input, processed.original));
-					}
-				} else {
-					// Same bytes: only the name and type are corrected, the stored binary is not copied.
-					setSafeObjectProperty(binary, outputField, relabel(input, processed.output));
+				// Bytes as sent keep their stored binary (only the name and type are corrected); a converted JPEG or a file
+				// whose appended data was cut is stored anew.
+				const toBinary = async (file: OutputFile): Promise<IBinaryData> =>
+					file.asSent ? relabel(input, file) : await this.helpers.prepareBinaryData(Buffer.from(file.bytes), file.fileName, file.mimeType);
+				setSafeObjectProperty(binary, outputField, await toBinary(processed.output));
+				if (processed.original && (this.getNodeParameter('keepOriginal', i) as boolean)) {
+					setSafeObjectProperty(binary, this.getNodeParameter('originalPropertyName', i) as string, await toBinary(processed.original));
 				}
 				accepted.push({ json, binary, pairedItem: { item: i } });
 			} catch (error) {

@@ -13,6 +13,11 @@ export interface ImageInfo {
 	ok: true;
 	width: number;
 	height: number;
+	/**
+	 * Index just after the image's end marker (JPEG EOI, PNG IEND chunk): bytes after it were appended to the file
+	 * (a ZIP behind a JPEG, say) and are not forwarded. Absent when the whole file is kept (HEIF).
+	 */
+	end?: number;
 	notes: string[];
 }
 

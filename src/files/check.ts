@@ -71,63 +71,85 @@ function heifLabel(bytes: Uint8Array): { type: string; mimeType: string } {
 	return brands ? heifTypeOf(brands) : { type: 'heif', mimeType: 'image/heif' };
 }
 
-function acceptedBase(type: AcceptedType, mimeType: string, bytes: Uint8Array, notes: string[]): AcceptedFile {
-	return { accepted: true, type, mimeType, extension: EXTENSIONS[type], size: bytes.length, sha256: sha256Hex(bytes), notes: [...notes] };
+/** A verdict and the bytes to forward: for an accepted file a prefix of the bytes as sent (see acceptedBase), else those bytes. */
+export interface CheckedFile<Result extends FileCheckResult = FileCheckResult> {
+	result: Result;
+	bytes: Uint8Array;
+}
+
+/**
+ * The accepted file as it goes on: the bytes up to the format's end (`end`), without what was appended after it
+ * (a ZIP behind a JPEG or PDF). Size and sha256 are those of these bytes, so that duplicate detection compares
+ * the files Qonto gets.
+ */
+function acceptedBase(type: AcceptedType, mimeType: string, sent: Uint8Array, end: number | undefined, notes: string[]): CheckedFile<AcceptedFile> {
+	const bytes = end === undefined || end >= sent.length ? sent : sent.subarray(0, end);
+	const result: AcceptedFile = { accepted: true, type, mimeType, extension: EXTENSIONS[type], size: bytes.length, sha256: sha256Hex(bytes), notes: [...notes] };
+	if (bytes !== sent) {
+		result.removedTrailingBytes = sent.length - bytes.length;
+		result.notes.push(`removed ${result.removedTrailingBytes} bytes found after the end of the ${type.toUpperCase()}`);
+	}
+	return { result, bytes };
 }
 
 /**
  * Decides from the bytes alone whether a file can go to Mindee and Qonto. Pure and synchronous: no decoding,
  * only header and structure reads, so a decompression bomb is refused before anything allocates its pixels.
  * Order: empty, size, type (magic numbers), structure (truncation, damage, encryption), image dimensions.
+ * Size and sha256 of an accepted file are those of the bytes forwarded (see checkAndTrimInvoiceFile).
  */
 export function checkInvoiceFile(bytes: Uint8Array, options: Partial<FileCheckOptions> = {}): FileCheckResult {
+	return checkAndTrimInvoiceFile(bytes, options).result;
+}
+
+/** checkInvoiceFile, plus the bytes to forward when the file is accepted (without anything appended after its end). */
+export function checkAndTrimInvoiceFile(bytes: Uint8Array, options: Partial<FileCheckOptions> = {}): CheckedFile {
+	const refused = (result: RejectedFile): CheckedFile => ({ result, bytes });
 	const limits = resolveOptions(options);
 	const size = bytes.length;
-	if (size === 0) return reject('empty_file', 0, 'the file has no bytes');
+	if (size === 0) return refused(reject('empty_file', 0, 'the file has no bytes'));
 	if (size > limits.maxBytes) {
-		return reject('too_large', size, `${size} bytes, limit ${limits.maxBytes} bytes`, {
+		return refused(reject('too_large', size, `${size} bytes, limit ${limits.maxBytes} bytes`, {
 			sizeMb: sizeInMegabytes(size),
 			limitMb: megabytes(limits.maxBytes),
 			limitBytes: limits.maxBytes,
-		});
+		}));
 	}
 	const sniffed = sniff(bytes);
 	if (sniffed.kind === 'other') {
-		return reject('unsupported_type', size, `not a JPEG, PNG, PDF, HEIC or HEIF file (${sniffed.type ?? 'unknown'})`, {}, sniffed);
+		return refused(reject('unsupported_type', size, `not a JPEG, PNG, PDF, HEIC or HEIF file (${sniffed.type ?? 'unknown'})`, {}, sniffed));
 	}
 	if (sniffed.kind === 'pdf') {
 		const pdf = inspectPdf(bytes);
-		if (!pdf.ok) return fromProblem(pdf, size, { type: 'pdf', mimeType: MIME_TYPES.pdf });
-		return {
-			...acceptedBase('pdf', MIME_TYPES.pdf, bytes, pdf.notes),
-			pageCount: pdf.pageCount,
-			pageCountSource: pdf.pageCountSource,
-		};
+		if (!pdf.ok) return refused(fromProblem(pdf, size, { type: 'pdf', mimeType: MIME_TYPES.pdf }));
+		const checked = acceptedBase('pdf', MIME_TYPES.pdf, bytes, pdf.end, pdf.notes);
+		return { ...checked, result: { ...checked.result, pageCount: pdf.pageCount, pageCountSource: pdf.pageCountSource } };
 	}
 	let image: ImageInfo;
 	let type: AcceptedType;
 	let mimeType: string;
 	if (sniffed.kind === 'heif') {
 		const heif = inspectHeif(bytes);
-		if (!heif.ok) return fromProblem(heif, size, heifLabel(bytes));
+		if (!heif.ok) return refused(fromProblem(heif, size, heifLabel(bytes)));
 		({ type, mimeType } = heif);
 		image = heif;
 	} else {
 		type = sniffed.kind;
 		mimeType = MIME_TYPES[type];
 		const found = type === 'jpeg' ? inspectJpeg(bytes) : inspectPng(bytes);
-		if (!found.ok) return fromProblem(found, size, { type, mimeType });
+		if (!found.ok) return refused(fromProblem(found, size, { type, mimeType }));
 		image = found;
 	}
 	const { width, height } = image;
 	if (width * height > limits.maxPixels || Math.max(width, height) > limits.maxSide) {
-		return reject(
+		return refused(reject(
 			'image_too_large',
 			size,
 			`${width}×${height} px; limits ${limits.maxPixels} px and ${limits.maxSide} px per side`,
 			{ width, height, megapixels: Math.round((width * height) / 1e5) / 10, maxMegapixels: limits.maxPixels / 1e6, maxSide: limits.maxSide },
 			{ type, mimeType },
-		);
+		));
 	}
-	return { ...acceptedBase(type, mimeType, bytes, image.notes), width, height };
+	const checked = acceptedBase(type, mimeType, bytes, image.end, image.notes);
+	return { ...checked, result: { ...checked.result, width, height } };
 }

@@ -9,7 +9,10 @@ function isStartOfFrame(marker: number): boolean {
 
 /**
  * Walks the JPEG marker segments up to the first EOI: size from the SOF segment, and a file that ends before
- * EOI is truncated (a photo cut off during download). Data after EOI (MPF second images, trailers) is ignored.
+ * EOI is truncated (a photo cut off during download). The image ends at that EOI, the one that closes the scan:
+ * segment lengths step over an EXIF thumbnail's own FFD8…FFD9, and a ZIP appended after the image may hold FFD9
+ * bytes of its own, so neither the first nor the last FFD9 in the file is the end. Data after EOI (an appended file,
+ * or MPF second images such as gain maps) is reported through `end` and not forwarded.
  */
 export function inspectJpeg(bytes: Uint8Array): ImageInfo | Problem {
 	const n = bytes.length;
@@ -24,7 +27,7 @@ export function inspectJpeg(bytes: Uint8Array): ImageInfo | Problem {
 		const marker = bytes[pos++];
 		if (marker === 0xd9) {
 			if (frames === 0) return problem('corrupt', 'JPEG: end of image before any frame');
-			return { ok: true, width, height, notes: [] };
+			return { ok: true, width, height, end: pos, notes: [] };
 		}
 		if (marker === 0xd8) return problem('corrupt', 'JPEG: second start-of-image marker inside the image');
 		if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue; // standalone markers

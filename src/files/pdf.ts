@@ -5,7 +5,8 @@ import type { PageCountSource } from './types';
 /**
  * PDF sanity checks without a PDF library: header, end marker, encryption and page count. The file is read as
  * latin1 text (one char per byte); streams are skipped, except object streams, which are inflated (bounded) because
- * PDF 1.5+ writers put the page objects in them.
+ * PDF 1.5+ writers put the page objects in them. The PDF ends at the %%EOF of its last revision; what follows is
+ * reported through `end` and not forwarded.
  */
 
 export interface PdfInfo {
@@ -13,22 +14,34 @@ export interface PdfInfo {
 	version: string;
 	pageCount: number | null;
 	pageCountSource: PageCountSource;
+	/** Index just after the last revision's %%EOF (and its end of line) when other data follows it; absent when nothing does. */
+	end?: number;
 	notes: string[];
 }
 
-/** Acrobat looks for the header in the first and for %%EOF in the last 1024 bytes; so do we. */
+/** Acrobat looks for startxref in the last 1024 bytes; so do we, for a note. */
 const MARKER_WINDOW = 1024;
+const END_MARKER = '%%EOF';
+/** What may follow a revision's %%EOF in the same PDF: an incremental update, or the rest of a linearized file. */
+const REVISION_START = /^(?:\d+\s+\d+\s+obj\b|xref\b|trailer\b|startxref\b)/;
+/** A page tree or page object, written out (also inside an inflated object stream). */
+const PAGE_TYPE = /\/Type\s*\/Pages?(?![^\s/<>[\]()%{}])/;
 /** Bounds for inflating object streams: they hold small dictionaries, never image data. */
 const MAX_OBJECT_STREAM_BYTES = 16 * 1024 * 1024;
 const MAX_INFLATED_TOTAL = 64 * 1024 * 1024;
 const MAX_DICT_CHARS = 1024 * 1024;
+
+interface StreamRange {
+	start: number;
+	end: number;
+}
 
 interface PdfObject {
 	offset: number;
 	dict?: Map<string, string>;
 	/** Short non-dictionary body, e.g. the integer of an indirect /Length. */
 	body?: string;
-	stream?: { start: number; end: number };
+	stream?: StreamRange;
 }
 
 function isWhite(code: number): boolean {
@@ -135,9 +148,13 @@ function nameValue(value: string | undefined): string | undefined {
 	return value?.startsWith('/') ? value.slice(1) : undefined;
 }
 
-/** Scans the "N G obj" definitions in file order; a later definition of a number replaces an earlier one (incremental updates). */
-function scanObjects(text: string): Map<number, PdfObject> {
+/**
+ * Scans the "N G obj" definitions in file order; a later definition of a number replaces an earlier one (incremental
+ * updates). `streams` lists the data of every stream, replaced definitions included, in file order.
+ */
+function scanObjects(text: string): { objects: Map<number, PdfObject>; streams: StreamRange[] } {
 	const objects = new Map<number, PdfObject>();
+	const streams: StreamRange[] = [];
 	const header = /(\d+)\s+\d+\s+obj\b/g;
 	let match: RegExpExecArray | null;
 	while ((match = header.exec(text)) !== null) {
@@ -169,9 +186,57 @@ function scanObjects(text: string): Map<number, PdfObject> {
 			else if (text[end - 1] === '\r') end--;
 		}
 		object.stream = { start, end };
+		streams.push(object.stream);
 		header.lastIndex = end;
 	}
-	return objects;
+	return { objects, streams };
+}
+
+/** Index just after each %%EOF that is not inside stream data (an attached file may hold one), in file order. */
+function endMarkers(text: string, streams: StreamRange[]): number[] {
+	const found: number[] = [];
+	let s = 0;
+	for (let at = text.indexOf(END_MARKER); at >= 0; at = text.indexOf(END_MARKER, at + END_MARKER.length)) {
+		while (s < streams.length && streams[s].end <= at) s++;
+		if (s < streams.length && streams[s].start <= at) continue;
+		found.push(at + END_MARKER.length);
+	}
+	return found;
+}
+
+/** The index after white space and comments from `p`; a `%PDF-` header is not a comment there but the start of another file. */
+function skipToSyntax(text: string, p: number): number {
+	for (;;) {
+		while (p < text.length && isWhite(text.charCodeAt(p))) p++;
+		if (text[p] !== '%' || text.startsWith('%PDF-', p)) return p;
+		while (p < text.length && text[p] !== '\n' && text[p] !== '\r') p++;
+	}
+}
+
+/**
+ * Where the PDF ends, following its revisions from the first %%EOF: after a %%EOF comes either nothing but white space
+ * and comments (the end, kept whole: scanners pad files), or PDF syntax (an incremental update or the rest of a
+ * linearized file, which ends at a later %%EOF), or anything else, which was appended: the PDF ends after that %%EOF
+ * and its end of line. So several revisions stay, and a ZIP behind the PDF is cut even when it holds a zipped PDF
+ * with a %%EOF of its own (taking the last %%EOF in the file would keep it). `undefined` when there is no %%EOF or the
+ * last update was cut off before its own: a truncated file.
+ */
+function endOfPdf(text: string, markers: number[]): number | undefined {
+	let k = 0;
+	if (markers.length === 0) return undefined;
+	let end = markers[k++];
+	for (;;) {
+		const next = skipToSyntax(text, end);
+		if (next >= text.length) return text.length;
+		if (!REVISION_START.test(text.slice(next, next + 32))) {
+			if (text[end] === '\r') end++;
+			if (text[end] === '\n') end++;
+			return end;
+		}
+		while (k < markers.length && markers[k] <= next) k++;
+		if (k === markers.length) return undefined;
+		end = markers[k++];
+	}
 }
 
 function filtersOf(dict: Map<string, string>): string[] {
@@ -180,9 +245,13 @@ function filtersOf(dict: Map<string, string>): string[] {
 	return (filter.match(/\/[^\s/<>[\]()%{}]+/g) ?? []).map((name) => name.slice(1));
 }
 
-/** Adds the objects stored inside object streams (/Type /ObjStm); returns how many streams could not be read, and why. */
-function expandObjectStreams(bytes: Uint8Array, objects: Map<number, PdfObject>, notes: string[]): void {
+/**
+ * Adds the objects stored inside object streams (/Type /ObjStm), notes the streams that could not be read, and says
+ * how many those were and whether a read one writes out a page tree or page object.
+ */
+function expandObjectStreams(bytes: Uint8Array, objects: Map<number, PdfObject>, notes: string[]): { unreadable: number; mentionsPages: boolean } {
 	let budget = MAX_INFLATED_TOTAL;
+	let mentionsPages = false;
 	const failures: string[] = [];
 	for (const [number, object] of [...objects]) {
 		if (!object.dict || !object.stream || nameValue(object.dict.get('Type')) !== 'ObjStm') continue;
@@ -203,6 +272,7 @@ function expandObjectStreams(bytes: Uint8Array, objects: Map<number, PdfObject>,
 		}
 		budget -= data.length;
 		const text = data.toString('latin1');
+		mentionsPages ||= PAGE_TYPE.test(text);
 		const count = Number(object.dict.get('N'));
 		const first = Number(object.dict.get('First'));
 		if (!Number.isInteger(count) || !Number.isInteger(first) || first > text.length) {
@@ -226,6 +296,7 @@ function expandObjectStreams(bytes: Uint8Array, objects: Map<number, PdfObject>,
 		}
 	}
 	if (failures.length > 0) notes.push(`could not read ${failures.length} object stream(s): ${failures.slice(0, 3).join('; ')}`);
+	return { unreadable: failures.length, mentionsPages };
 }
 
 /** Trailer dictionaries: classic `trailer << … >>` and cross-reference streams (/Type /XRef), in file order. */
@@ -254,14 +325,20 @@ function integerOf(value: string | undefined, objects: Map<number, PdfObject>): 
 }
 
 export function inspectPdf(bytes: Uint8Array): PdfInfo | Problem {
-	const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-	if (!text.startsWith('%PDF-')) return problem('corrupt', 'PDF: data before the %PDF- header');
-	const version = /^%PDF-(\d+\.\d+)/.exec(text)?.[1] ?? 'unknown';
-	if (!text.slice(-MARKER_WINDOW).includes('%%EOF')) {
-		return problem('truncated', 'PDF: no %%EOF end marker in the last 1024 bytes');
+	const sent = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+	if (!sent.startsWith('%PDF-')) return problem('corrupt', 'PDF: data before the %PDF- header');
+	const version = /^%PDF-(\d+\.\d+)/.exec(sent)?.[1] ?? 'unknown';
+	let scanned = scanObjects(sent);
+	const markers = endMarkers(sent, scanned.streams);
+	const end = endOfPdf(sent, markers);
+	if (end === undefined) {
+		return problem('truncated', markers.length === 0 ? 'PDF: no %%EOF end marker' : 'PDF: the data ends inside an incremental update, before its %%EOF');
 	}
+	// Only the PDF itself is read from here on: objects in appended data must not count.
+	const text = end < sent.length ? sent.slice(0, end) : sent;
+	if (end < sent.length) scanned = scanObjects(text);
+	const { objects } = scanned;
 	const notes: string[] = [];
-	const objects = scanObjects(text);
 	const trailerDicts = trailers(text, objects);
 	if (trailerDicts.some((trailer) => trailer.dict.has('Encrypt'))) {
 		return problem('encrypted_pdf', 'PDF: the trailer has an /Encrypt entry');
@@ -272,7 +349,7 @@ export function inspectPdf(bytes: Uint8Array): PdfInfo | Problem {
 	if (trailerDicts.length === 0) notes.push('no trailer or cross-reference stream found; readers must rebuild the cross-reference table');
 	if (!/startxref\s+\d+/.test(text.slice(-MARKER_WINDOW))) notes.push('no startxref near the end');
 
-	expandObjectStreams(bytes, objects, notes);
+	const objectStreams = expandObjectStreams(bytes, objects, notes);
 
 	const pageObjects = [...objects.values()].filter((object) => object.dict && nameValue(object.dict.get('Type')) === 'Page').length;
 	const root = [...trailerDicts].reverse().map((trailer) => refNumber(trailer.dict.get('Root'))).find((ref) => ref !== undefined);
@@ -291,9 +368,14 @@ export function inspectPdf(bytes: Uint8Array): PdfInfo | Problem {
 		pageCount = pageObjects;
 		pageCountSource = 'page_objects';
 		notes.push('page tree not readable: counted /Type /Page objects instead');
-	} else {
+	} else if (objectStreams.unreadable > 0 || objectStreams.mentionsPages || PAGE_TYPE.test(text)) {
+		// Pages may sit in a stream we could not inflate, or be written in a way our reader does not follow.
 		notes.push('page count unknown: no readable page tree or page objects (compressed or damaged structure)');
+	} else {
+		return problem('corrupt', 'PDF: no page tree and no page objects');
 	}
 	if (pageCount === 0) return problem('corrupt', 'PDF: the document has no pages');
-	return { ok: true, version, pageCount, pageCountSource, notes };
+	const info: PdfInfo = { ok: true, version, pageCount, pageCountSource, notes };
+	if (end < sent.length) info.end = end;
+	return info;
 }

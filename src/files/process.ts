@@ -1,4 +1,4 @@
-import { EXTENSIONS, checkInvoiceFile, megabytes, reject, resolveOptions, sizeInMegabytes } from './check';
+import { EXTENSIONS, checkAndTrimInvoiceFile, megabytes, reject, resolveOptions, sizeInMegabytes } from './check';
 import { convertHeifToJpeg } from './convert';
 import { outputFileName } from './filename';
 import { identifyWithFileType } from './identify';
@@ -21,6 +21,8 @@ const QUALITY_FLOOR = 50;
 
 export interface OutputFile {
 	bytes: Uint8Array;
+	/** Whether these are the bytes as sent, so the stored binary can be reused with a corrected name and type instead of copied. */
+	asSent: boolean;
 	fileName: string;
 	mimeType: string;
 	extension: string;
@@ -40,7 +42,10 @@ export interface AcceptedSummary extends AcceptedFile {
 export type ProcessedFile =
 	| {
 			result: AcceptedSummary;
-			/** The file for Qonto: the original bytes (JPEG, PNG, PDF, or HEIC/HEIF when conversion is off) or the JPEG. */
+			/**
+			 * The file for Qonto: the bytes as sent (JPEG, PNG, PDF, or HEIC/HEIF when conversion is off) without anything
+			 * appended after the format's end, or the converted JPEG.
+			 */
 			output: OutputFile;
 			/** When converted: the untouched original, named with a `.heic` extension (Mindee refuses `.heif` names). */
 			original?: OutputFile;
@@ -49,11 +54,11 @@ export type ProcessedFile =
 
 /**
  * The whole check for one file: verdict from the bytes, then for HEIC/HEIF the JPEG for Qonto.
- * The sha256 in the result is always that of the file as sent, before conversion.
+ * The sha256 in the result is that of the checked file as forwarded (appended data cut), before any conversion.
  */
 export async function processInvoiceFile(bytes: Uint8Array, options: ProcessOptions = {}): Promise<ProcessedFile> {
 	const limits = resolveOptions(options);
-	const checked = checkInvoiceFile(bytes, limits);
+	const { result: checked, bytes: forwarded } = checkAndTrimInvoiceFile(bytes, limits);
 	if (!checked.accepted) {
 		if (checked.reason === 'unsupported_type') {
 			const named = await identifyWithFileType(bytes);
@@ -64,14 +69,15 @@ export async function processInvoiceFile(bytes: Uint8Array, options: ProcessOpti
 	const convert = options.convertHeif ?? true;
 	const isHeif = checked.type === 'heic' || checked.type === 'heif';
 	const kept: OutputFile = {
-		bytes,
+		bytes: forwarded,
+		asSent: forwarded === bytes,
 		fileName: outputFileName(options.fileName, checked.extension),
 		mimeType: checked.mimeType,
 		extension: checked.extension,
 	};
 	if (!isHeif || !convert) {
 		return {
-			result: { ...checked, fileName: kept.fileName, converted: false, outputMimeType: kept.mimeType, outputSize: bytes.length },
+			result: { ...checked, fileName: kept.fileName, converted: false, outputMimeType: kept.mimeType, outputSize: forwarded.length },
 			output: kept,
 		};
 	}
@@ -79,10 +85,10 @@ export async function processInvoiceFile(bytes: Uint8Array, options: ProcessOpti
 	let quality = options.jpegQuality ?? DEFAULT_JPEG_QUALITY;
 	let jpeg: Buffer;
 	try {
-		jpeg = await convertHeifToJpeg(bytes, quality);
+		jpeg = await convertHeifToJpeg(forwarded, quality);
 		while (jpeg.length > limits.maxBytes && quality > QUALITY_FLOOR) {
 			quality = Math.max(QUALITY_FLOOR, quality - QUALITY_STEP);
-			jpeg = await convertHeifToJpeg(bytes, quality);
+			jpeg = await convertHeifToJpeg(forwarded, quality);
 		}
 	} catch (error) {
 		if (error instanceof RangeError) throw error; // a configuration mistake, not the sender's file
@@ -105,7 +111,7 @@ export async function processInvoiceFile(bytes: Uint8Array, options: ProcessOpti
 	if (width !== checked.width || height !== checked.height) {
 		notes.push(`converted image is ${width}×${height}, the file announced ${checked.width}×${checked.height}`);
 	}
-	const output: OutputFile = { bytes: jpeg, fileName: outputFileName(options.fileName, 'jpg'), mimeType: 'image/jpeg', extension: 'jpg' };
+	const output: OutputFile = { bytes: jpeg, asSent: false, fileName: outputFileName(options.fileName, 'jpg'), mimeType: 'image/jpeg', extension: 'jpg' };
 	const original: OutputFile = { ...kept, fileName: outputFileName(options.fileName, EXTENSIONS.heic), extension: EXTENSIONS.heic };
 	return {
 		result: {

@@ -43,10 +43,15 @@ export interface AcceptedFile {
 	mimeType: string;
 	/** File extension that matches the detected type, without the dot. */
 	extension: string;
-	/** Size in bytes of the file as sent. */
+	/** Size in bytes of the file as forwarded: as sent, less anything appended after its end (see removedTrailingBytes). */
 	size: number;
-	/** Hex sha256 of the file as sent (before any conversion), for duplicate detection. */
+	/** Hex sha256 of the file as forwarded (before any HEIC/HEIF conversion), for duplicate detection. */
 	sha256: string;
+	/**
+	 * Bytes found after the format's end (JPEG end-of-image, PNG IEND, the PDF's last %%EOF), e.g. a ZIP appended
+	 * to make a polyglot file: they are cut, never forwarded. Absent when there were none.
+	 */
+	removedTrailingBytes?: number;
 	/** PDFs only; null when it could not be counted (see pageCountSource and notes). */
 	pageCount?: number | null;
 	pageCountSource?: PageCountSource;

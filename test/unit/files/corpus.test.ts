@@ -11,6 +11,8 @@ interface Accept {
 	size?: [number, number];
 	/** Name of the file for Qonto (after conversion for HEIC/HEIF). */
 	output: string;
+	/** Corpus file whose exact bytes are forwarded, when something appended to the sent file is cut off. */
+	forwarded?: string;
 }
 
 interface Reject {
@@ -27,6 +29,9 @@ const ACCEPTED: Accept[] = [
 	{ file: 'invoice-3pages.pdf', type: 'pdf', mimeType: 'application/pdf', pages: 3, output: 'invoice-3pages.pdf' },
 	{ file: 'invoice-3pages-objstm.pdf', type: 'pdf', mimeType: 'application/pdf', pages: 3, output: 'invoice-3pages-objstm.pdf' },
 	{ file: 'invoice-ghostscript.pdf', type: 'pdf', mimeType: 'application/pdf', pages: 2, output: 'invoice-ghostscript.pdf' },
+	{ file: 'invoice-incremental-update.pdf', type: 'pdf', mimeType: 'application/pdf', pages: 1, output: 'invoice-incremental-update.pdf' },
+	{ file: 'polyglot-invoice-zip.pdf', type: 'pdf', mimeType: 'application/pdf', pages: 1, output: 'polyglot-invoice-zip.pdf', forwarded: 'invoice-1page.pdf' },
+	{ file: 'polyglot-receipt-zip.jpg', type: 'jpeg', mimeType: 'image/jpeg', size: [600, 922], output: 'polyglot-receipt-zip.jpg', forwarded: 'receipt.jpg' },
 	{ file: 'pdf-renamed.heic', type: 'pdf', mimeType: 'application/pdf', pages: 1, output: 'pdf-renamed.pdf' },
 	{ file: 'receipt.heic', type: 'heic', mimeType: 'image/heic', size: [640, 1437], output: 'receipt.jpg' },
 	{ file: 'receipt-mif1.heif', type: 'heif', mimeType: 'image/heif', size: [640, 1437], output: 'receipt-mif1.jpg' },
@@ -51,6 +56,9 @@ const REJECTED: Reject[] = [
 	{ file: 'truncated-receipt.heic', reason: 'truncated', detected: 'heic' },
 	{ file: 'invoice-no-eof.pdf', reason: 'truncated', detected: 'pdf' },
 	{ file: 'invoice-encrypted.pdf', reason: 'encrypted_pdf', detected: 'pdf' },
+	{ file: 'invoice-no-pages.pdf', reason: 'corrupt', detected: 'pdf' },
+	{ file: 'corrupt-idat-crc.png', reason: 'corrupt', detected: 'png' },
+	{ file: 'corrupt-ihdr-crc.png', reason: 'corrupt', detected: 'png' },
 	{ file: 'bomb-25000px.png', reason: 'image_too_large', detected: 'png' },
 	{ file: 'bomb-30000px.jpg', reason: 'image_too_large', detected: 'jpeg' },
 	{ file: 'bomb-1200mp.heic', reason: 'image_too_large', detected: 'heic' },
@@ -65,13 +73,20 @@ describe('file corpus', () => {
 
 	it.each(ACCEPTED)('accepts $file as $type', async (entry) => {
 		const bytes = corpusFile(entry.file);
-		const { result } = await processInvoiceFile(bytes, { fileName: entry.file });
-		if (!result.accepted) throw new Error(`rejected: ${result.reason} (${result.detail})`);
+		const forwarded = entry.forwarded ? corpusFile(entry.forwarded) : bytes;
+		const processed = await processInvoiceFile(bytes, { fileName: entry.file });
+		if (!('output' in processed)) throw new Error(`rejected: ${processed.result.reason} (${processed.result.detail})`);
+		const { result, output } = processed;
 		expect(result.type).toBe(entry.type);
 		expect(result.mimeType).toBe(entry.mimeType);
-		expect(result.size).toBe(bytes.length);
-		// The hash is that of the file as sent, also when it is converted.
-		expect(result.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+		// Size and hash are those of the file as forwarded (anything appended cut off), also when it is converted.
+		expect(result.size).toBe(forwarded.length);
+		expect(result.sha256).toBe(createHash('sha256').update(forwarded).digest('hex'));
+		expect(result.removedTrailingBytes).toBe(entry.forwarded ? bytes.length - forwarded.length : undefined);
+		if (!result.converted) {
+			expect(Buffer.from(output.bytes).equals(forwarded)).toBe(true);
+			expect(result.outputSize).toBe(forwarded.length);
+		}
 		expect(result.fileName).toBe(entry.output);
 		if (entry.pages !== undefined) {
 			expect(result.pageCount).toBe(entry.pages);
@@ -89,6 +104,24 @@ describe('file corpus', () => {
 		expect(result.detectedType).toBe(entry.detected);
 		expect(result.message).toMatch(/\.$/);
 		expect(result.message).not.toMatch(/\{\w+\}/);
+	});
+
+	it('has polyglots whose ZIP holds the host file again, so the last FFD9 or %%EOF in them is not where the host ends', () => {
+		for (const [file, host] of [['polyglot-receipt-zip.jpg', 'receipt.jpg'], ['polyglot-invoice-zip.pdf', 'invoice-1page.pdf']]) {
+			const sent = corpusFile(file);
+			const original = corpusFile(host);
+			expect(sent.subarray(0, original.length).equals(original)).toBe(true);
+			expect(sent.subarray(original.length, original.length + 4).toString('latin1')).toBe('PK\u0003\u0004');
+			expect(sent.lastIndexOf(original.subarray(-6))).toBeGreaterThan(original.length);
+		}
+	});
+
+	it('has an incremental update: two %%EOF, the second at the end, and both revisions forwarded', () => {
+		const pdf = corpusFile('invoice-incremental-update.pdf');
+		const original = corpusFile('invoice-1page.pdf');
+		expect(pdf.subarray(0, original.length).equals(original)).toBe(true);
+		expect(pdf.toString('latin1').match(/%%EOF/g)).toHaveLength(2);
+		expect(checkInvoiceFile(pdf)).toMatchObject({ accepted: true, size: pdf.length, pageCount: 1 });
 	});
 
 	it('says which formats are accepted when the type is refused', () => {

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
 import fc from 'fast-check';
-import { checkInvoiceFile, outputFileName, REJECTION_MESSAGES, rejectionMessage, type RejectReason } from '../../../src/files';
+import { checkInvoiceFile, outputFileName, processInvoiceFile, REJECTION_MESSAGES, rejectionMessage, type RejectReason } from '../../../src/files';
 import { inspectHeif } from '../../../src/files/heif';
 import { sniff } from '../../../src/files/sniff';
 import { corpusFile } from './helpers';
@@ -81,11 +83,110 @@ describe('ISO-BMFF files: HEIF images versus MP4/MOV/3GP media', () => {
 	});
 });
 
+function sha256(bytes: Uint8Array): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A JPEG segment: marker, then a length that counts itself. */
+function segment(marker: number, content: Buffer): Buffer {
+	const header = Buffer.from([0xff, marker, 0, 0]);
+	header.writeUInt16BE(content.length + 2, 2);
+	return Buffer.concat([header, content]);
+}
+
+/** The smallest JPEG structure the check reads: SOI, a 1×1 frame, one scan of the given entropy-coded bytes, EOI. */
+function tinyJpeg(scan: number[]): Buffer {
+	return Buffer.concat([
+		Buffer.from([0xff, 0xd8]),
+		segment(0xc0, Buffer.from([8, 0, 1, 0, 1, 1, 1, 0x11, 0])),
+		segment(0xda, Buffer.from([1, 1, 0, 0, 63, 0])),
+		Buffer.from(scan),
+		Buffer.from([0xff, 0xd9]),
+	]);
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+	const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+	const length = Buffer.alloc(4);
+	length.writeUInt32BE(data.length);
+	const crc = Buffer.alloc(4);
+	crc.writeUInt32BE(crc32(typeAndData));
+	return Buffer.concat([length, typeAndData, crc]);
+}
+
+/** A 1×1 palette PNG with every critical chunk (IHDR, PLTE, IDAT, IEND) and one ancillary text chunk. */
+function palettePng(): Buffer {
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		pngChunk('IHDR', Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 3, 0, 0, 0])),
+		pngChunk('PLTE', Buffer.from([255, 255, 255])),
+		pngChunk('tEXt', Buffer.from('Comment\0scanned receipt', 'latin1')),
+		pngChunk('IDAT', deflateSync(Buffer.from([0, 0]))),
+		pngChunk('IEND', Buffer.alloc(0)),
+	]);
+}
+
+/** The same PNG with the stored CRC of the named chunk changed. */
+function withWrongCrc(png: Buffer, type: string): Buffer {
+	const damaged = Buffer.from(png);
+	const at = damaged.indexOf(type, 8, 'latin1') - 4;
+	const crcAt = at + 8 + damaged.readUInt32BE(at);
+	damaged[crcAt] ^= 0x01;
+	return damaged;
+}
+
 describe('JPEG and PNG structure', () => {
-	it('accepts data after the end-of-image marker (e.g. a second MPF image) and rejects a missing frame', () => {
-		const jpeg = corpusFile('receipt.jpg');
-		expect(checkInvoiceFile(Buffer.concat([jpeg, jpeg]))).toMatchObject({ accepted: true, width: 600, height: 922 });
+	it('rejects a JPEG without a frame', () => {
 		expect(checkInvoiceFile(Buffer.from([0xff, 0xd8, 0xff, 0xd9]))).toMatchObject({ reason: 'corrupt' });
+	});
+
+	it('cuts what follows the end-of-image marker (a second image, another file) and hashes what is forwarded', async () => {
+		const jpeg = corpusFile('receipt.jpg');
+		const sent = Buffer.concat([jpeg, jpeg]);
+		expect(checkInvoiceFile(sent)).toMatchObject({ accepted: true, width: 600, height: 922, size: jpeg.length, sha256: sha256(jpeg), removedTrailingBytes: jpeg.length });
+		const processed = await processInvoiceFile(sent);
+		expect('output' in processed && Buffer.from(processed.output.bytes).equals(jpeg)).toBe(true);
+	});
+
+	it('ends a JPEG at the EOI after its scan, not at the FFD9 of an EXIF thumbnail inside APP1', () => {
+		const jpeg = corpusFile('receipt.jpg');
+		// A whole JPEG as the "thumbnail" in an APP1 segment right after SOI: its SOI…EOI lies inside the segment's length.
+		const withThumbnail = Buffer.concat([jpeg.subarray(0, 2), segment(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), jpeg])), jpeg.subarray(2)]);
+		const zipTail = Buffer.from('PK\u0003\u0004 appended \u00ff\u00d9 archive', 'latin1');
+		const result = checkInvoiceFile(Buffer.concat([withThumbnail, zipTail]));
+		expect(result).toMatchObject({ accepted: true, size: withThumbnail.length, sha256: sha256(withThumbnail), removedTrailingBytes: zipTail.length });
+	});
+
+	it('reads over stuffed bytes (FF00), fill bytes and restart markers in the scan to the real end-of-image', () => {
+		const jpeg = tinyJpeg([0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xff, 0xd1, 0x78, 0xff, 0x00]);
+		expect(checkInvoiceFile(jpeg)).toMatchObject({ accepted: true, width: 1, height: 1, size: jpeg.length });
+		expect(checkInvoiceFile(Buffer.concat([jpeg, Buffer.from([0xff, 0xd9, 0xff, 0xd9])]))).toMatchObject({ accepted: true, size: jpeg.length, removedTrailingBytes: 4 });
+		// Without its EOI the scan runs to the end of the data: cut off.
+		expect(checkInvoiceFile(jpeg.subarray(0, -2))).toMatchObject({ reason: 'truncated' });
+	});
+
+	it('accepts the test PNG as it is built', () => {
+		const png = palettePng();
+		expect(checkInvoiceFile(png)).toMatchObject({ accepted: true, width: 1, height: 1, size: png.length, notes: [] });
+	});
+
+	it.each(['IHDR', 'PLTE', 'IDAT', 'IEND'])('rejects a PNG whose critical %s chunk has a wrong CRC as corrupt', (type) => {
+		expect(checkInvoiceFile(withWrongCrc(palettePng(), type))).toMatchObject({
+			accepted: false,
+			reason: 'corrupt',
+			detail: expect.stringContaining(`wrong CRC in the ${type} chunk`),
+		});
+	});
+
+	it('accepts a PNG whose ancillary text chunk has a wrong CRC, as decoders skip that chunk, and notes it', () => {
+		const damaged = withWrongCrc(palettePng(), 'tEXt');
+		expect(checkInvoiceFile(damaged)).toMatchObject({ accepted: true, size: damaged.length, notes: ['wrong CRC in ancillary chunk(s) tEXt: decoders skip them'] });
+	});
+
+	it('cuts what follows the IEND chunk', () => {
+		const png = palettePng();
+		const sent = Buffer.concat([png, corpusFile('archive.zip')]);
+		expect(checkInvoiceFile(sent)).toMatchObject({ accepted: true, size: png.length, sha256: sha256(png), removedTrailingBytes: sent.length - png.length });
 	});
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mockDeep } from 'jest-mock-extended';
 import type { IBinaryData, IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -80,7 +81,8 @@ describe('Invoice File Check node', () => {
 			item('gif-renamed.jpg', { messageId: 'wamid.2' }, { mimeType: 'image/jpeg' }),
 			item('receipt.png', { messageId: 'wamid.3' }, { fileName: 'photo' }),
 		];
-		const [accepted, rejected] = await node.execute.call(context(items));
+		const ctx = context(items);
+		const [accepted, rejected] = await node.execute.call(ctx);
 		expect(accepted.map((out) => out.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
 		expect(rejected.map((out) => out.pairedItem)).toEqual([{ item: 1 }]);
 
@@ -88,12 +90,30 @@ describe('Invoice File Check node', () => {
 		expect((accepted[0].json.fileCheck as IDataObject).sha256).toMatch(/^[0-9a-f]{64}$/);
 		// Same bytes: the stored binary is reused, only its name and type are corrected.
 		expect(accepted[1].binary?.data).toMatchObject({ id: 'filesystem-v2:receipt.png', fileName: 'photo.png', mimeType: 'image/png', fileExtension: 'png' });
+		expect(ctx.helpers.prepareBinaryData).not.toHaveBeenCalled();
 
 		expect(rejected[0].json).toMatchObject({
 			messageId: 'wamid.2',
 			fileCheck: { accepted: false, reason: 'unsupported_type', detectedType: 'gif', message: 'This file type is not accepted. Please send a PDF, JPEG, PNG, HEIC or HEIF file.' },
 		});
 		expect(rejected[0].binary).toBe(items[1].binary); // untouched
+	});
+
+	it('forwards a JPEG/ZIP polyglot as a new binary holding only the JPEG, with the size and hash of those bytes', async () => {
+		const items = [item('polyglot-receipt-zip.jpg', {}, { fileName: 'receipt.jpg', mimeType: 'image/jpeg' })];
+		const ctx = context(items);
+		const [accepted] = await node.execute.call(ctx);
+		const jpeg = corpusFile('receipt.jpg');
+		expect(ctx.helpers.prepareBinaryData).toHaveBeenCalledTimes(1);
+		expect(Buffer.from(String(accepted[0].binary?.data.data), 'base64').equals(jpeg)).toBe(true);
+		expect(accepted[0].binary?.data).toMatchObject({ fileName: 'receipt.jpg', mimeType: 'image/jpeg', bytes: jpeg.length });
+		expect(accepted[0].json.fileCheck).toMatchObject({
+			type: 'jpeg',
+			size: jpeg.length,
+			outputSize: jpeg.length,
+			sha256: createHash('sha256').update(jpeg).digest('hex'),
+			removedTrailingBytes: corpusFile('polyglot-receipt-zip.jpg').length - jpeg.length,
+		});
 	});
 
 	it('converts HEIC to JPEG in the output field and keeps the original', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { checkInvoiceFile } from '../../../src/files';
 import { inspectPdf } from '../../../src/files/pdf';
@@ -9,6 +10,29 @@ function replaceSameLength(pdf: Buffer, from: string, to: string): Buffer {
 	const text = pdf.toString('latin1');
 	expect(text.includes(from)).toBe(true);
 	return Buffer.from(text.split(from).join(to), 'latin1');
+}
+
+/** A PDF 1.5 whose objects 1… are the given dictionaries, all inside one compressed object stream. */
+function objectStreamPdf(bodies: string[]): Buffer {
+	let offset = 0;
+	const pairs = bodies.map((body, i) => {
+		const pair = `${i + 1} ${offset}`;
+		offset += body.length + 1;
+		return pair;
+	});
+	const header = pairs.join(' ') + '\n';
+	const data = deflateSync(Buffer.from(header + bodies.join('\n'), 'latin1'));
+	const number = bodies.length + 1;
+	return Buffer.from(
+		[
+			'%PDF-1.5\n',
+			`${number} 0 obj\n<</Type/ObjStm/N ${bodies.length}/First ${header.length}/Filter/FlateDecode/Length ${data.length}>>\nstream\n`,
+			data.toString('latin1'),
+			'\nendstream\nendobj\n',
+			`${number + 1} 0 obj\n<</Type/XRef/Root 1 0 R/Size ${number + 2}>>\nstream\n\nendstream\nendobj\nstartxref\n0\n%%EOF\n`,
+		].join(''),
+		'latin1',
+	);
 }
 
 describe('PDF checks', () => {
@@ -82,6 +106,57 @@ describe('PDF checks', () => {
 		expect(checkInvoiceFile(Buffer.concat([Buffer.from('garbage\n'), pdf]))).toMatchObject({ reason: 'corrupt', detectedType: 'pdf' });
 		// %%EOF followed by a little trailing junk (under 1024 bytes) is fine, as in Acrobat.
 		expect(checkInvoiceFile(Buffer.concat([pdf, Buffer.alloc(500, 0x20)]))).toMatchObject({ accepted: true });
+	});
+
+	it('rejects a PDF with no page tree and no page object as corrupt', () => {
+		expect(checkInvoiceFile(corpusFile('invoice-no-pages.pdf'))).toMatchObject({ accepted: false, reason: 'corrupt', detail: 'PDF: no page tree and no page objects' });
+		// The same damage in a real document (same length): the catalog loses its /Pages, the page tree and page their /Type.
+		let pdf = replaceSameLength(corpusFile('invoice-1page.pdf'), '/Catalog /Pages 2 0 R', '/Catalog /Lost  2 0 R');
+		pdf = replaceSameLength(replaceSameLength(pdf, '/Type /Pages', '/Kind /Pages'), '/Type /Page ', '/Kind /Page ');
+		expect(checkInvoiceFile(pdf)).toMatchObject({ accepted: false, reason: 'corrupt' });
+		// While the catalog still leads to the page tree, the missing /Type does not matter.
+		const untyped = replaceSameLength(replaceSameLength(corpusFile('invoice-1page.pdf'), '/Type /Pages', '/Kind /Pages'), '/Type /Page ', '/Kind /Page ');
+		expect(checkInvoiceFile(untyped)).toMatchObject({ accepted: true, pageCount: 1 });
+	});
+
+	it('looks for pages inside object streams: none there is corrupt, an unreadable one may hold them', () => {
+		const catalogOnly = objectStreamPdf(['<</Type/Catalog>>', '<</Producer(scanner)>>']);
+		expect(checkInvoiceFile(catalogOnly)).toMatchObject({ accepted: false, reason: 'corrupt', detail: 'PDF: no page tree and no page objects' });
+		const withPages = objectStreamPdf(['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[3 0 R]/Count 1>>', '<</Type/Page/Parent 2 0 R>>']);
+		expect(checkInvoiceFile(withPages)).toMatchObject({ accepted: true, pageCount: 1 });
+		// Compressed with a filter this check does not decode: the pages may be in there, so the file goes on.
+		const unreadable = Buffer.from(withPages.toString('latin1').replace('/Filter/FlateDecode', '/Filter/LZWDecode '), 'latin1');
+		expect(checkInvoiceFile(unreadable)).toMatchObject({ accepted: true, pageCount: null, pageCountSource: 'unknown' });
+	});
+
+	it('cuts a ZIP appended to a PDF right after its %%EOF line, and cuts a second PDF appended to it', () => {
+		const pdf = corpusFile('invoice-1page.pdf');
+		for (const appended of [corpusFile('archive.zip'), corpusFile('invoice-3pages.pdf')]) {
+			const result = checkInvoiceFile(Buffer.concat([pdf, appended]));
+			expect(result).toMatchObject({ accepted: true, pageCount: 1, size: pdf.length, removedTrailingBytes: appended.length });
+			expect(result.accepted && result.sha256).toBe(createHash('sha256').update(pdf).digest('hex'));
+		}
+		// Appended without a line break after %%EOF.
+		const glued = Buffer.concat([pdf.subarray(0, -1), corpusFile('archive.zip')]);
+		expect(checkInvoiceFile(glued)).toMatchObject({ accepted: true, size: pdf.length - 1 });
+	});
+
+	it('keeps white space after %%EOF (scanners pad files) and a %%EOF inside stream data is not the end', () => {
+		const pdf = corpusFile('invoice-1page.pdf');
+		const padded = Buffer.concat([pdf, Buffer.alloc(2000, 0)]);
+		expect(checkInvoiceFile(padded)).toMatchObject({ accepted: true, size: padded.length });
+		expect(checkInvoiceFile(padded)).not.toHaveProperty('removedTrailingBytes');
+		const markerInStream = replaceSameLength(pdf, '(Invoice page 1 of 1)', '(x\n%%EOF\nnot the end)');
+		expect(checkInvoiceFile(markerInStream)).toMatchObject({ accepted: true, size: pdf.length, pageCount: 1 });
+	});
+
+	it('keeps every revision of an incrementally updated PDF, and refuses one whose update was cut off', () => {
+		const updated = corpusFile('invoice-incremental-update.pdf');
+		expect(checkInvoiceFile(updated)).toMatchObject({ accepted: true, size: updated.length });
+		expect(checkInvoiceFile(Buffer.concat([updated, corpusFile('archive.zip')]))).toMatchObject({ accepted: true, size: updated.length });
+		const cut = updated.subarray(0, updated.length - 40);
+		expect(cut.toString('latin1')).toContain('%%EOF');
+		expect(checkInvoiceFile(cut)).toMatchObject({ accepted: false, reason: 'truncated', detail: 'PDF: the data ends inside an incremental update, before its %%EOF' });
 	});
 
 	it('rejects a PDF whose page tree has no pages', () => {
