@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import * as checkAttempt from './actions/checkAttempt.operation';
 import * as checkSameFile from './actions/checkSameFile.operation';
 import * as composeFailureReply from './actions/composeFailureReply.operation';
 import * as createActivationLinks from './actions/createActivationLinks.operation';
@@ -9,10 +10,10 @@ import * as routeMessage from './actions/routeMessage.operation';
 
 const named = (names: readonly string[]) => JSON.stringify(names.map((displayName) => ({ type: 'main', displayName })));
 /** Inputs and outputs by operation; n8n evaluates these expressions with the node's parameters. */
-const byOperation = (routing: string, sameFile: string): `={{${string}}}` =>
-	`={{ $parameter.operation === "routeMessage" ? ${routing} : $parameter.operation === "checkSameFile" ? ${sameFile} : ["main"] }}`;
-const INPUTS = byOperation(named(routeMessage.INPUT_NAMES), named(checkSameFile.INPUT_NAMES));
-const OUTPUTS = byOperation(named(routeMessage.OUTPUT_NAMES), named(checkSameFile.OUTPUT_NAMES));
+const byOperation = (routing: string, sameFile: string, attempt: string): `={{${string}}}` =>
+	`={{ $parameter.operation === "routeMessage" ? ${routing} : $parameter.operation === "checkSameFile" ? ${sameFile} : $parameter.operation === "checkAttempt" ? ${attempt} : ["main"] }}`;
+const INPUTS = byOperation(named(routeMessage.INPUT_NAMES), named(checkSameFile.INPUT_NAMES), named(checkAttempt.INPUT_NAMES));
+const OUTPUTS = byOperation(named(routeMessage.OUTPUT_NAMES), named(checkSameFile.OUTPUT_NAMES), named(checkAttempt.OUTPUT_NAMES));
 
 /**
  * The conversation around documents: who may use the inbox, for which Qonto organisation, in which language. It
@@ -29,8 +30,8 @@ export class InvoiceInbox implements INodeType {
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Route WhatsApp messages of team members, and make their activation links and QR codes',
 		defaults: { name: 'Invoice Inbox' },
-		// Route Message and Check Same File read their items (input 1) next to the Data Table rows found for them
-		// (input 2), and answer on named outputs; the other operations are one in, one out.
+		// Route Message, Check Same File and Check Attempt read their items (input 1) next to the Data Table rows found
+		// for them (input 2), and answer on named outputs; the other operations are one in, one out.
 		inputs: INPUTS,
 		outputs: OUTPUTS,
 		credentials: [
@@ -43,6 +44,12 @@ export class InvoiceInbox implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{
+						name: 'Check Attempt',
+						value: 'checkAttempt',
+						action: 'Check that this attempt still owns the document',
+						description: 'Stop an attempt that the sweep has replaced by a later one, or that another attempt finished, before it reaches Qonto',
+					},
 					{
 						name: 'Check Same File',
 						value: 'checkSameFile',
@@ -80,6 +87,7 @@ export class InvoiceInbox implements INodeType {
 			...createActivationLinks.description,
 			...composeFailureReply.description,
 			...checkSameFile.description,
+			...checkAttempt.description,
 			...planRetries.description,
 		],
 	};

@@ -16,8 +16,9 @@ export interface LedgerRow {
 	receivedAt: string;
 	supplierInvoiceId: string;
 	transactionId: string;
+	/** The sweep's attempt that last started on the document (0: the delivery itself). */
+	attempts: number;
 }
-
 
 export function toLedgerRow(raw: Record<string, unknown>): LedgerRow | null {
 	const id = Number(raw.id);
@@ -31,6 +32,7 @@ export function toLedgerRow(raw: Record<string, unknown>): LedgerRow | null {
 		receivedAt: textOf(raw.receivedAt),
 		supplierInvoiceId: textOf(raw.supplierInvoiceId),
 		transactionId: textOf(raw.transactionId),
+		attempts: Number(raw.attempts) || 0,
 	};
 }
 
@@ -43,4 +45,18 @@ export function findEarlierCopy(rows: LedgerRow[], file: { sha256: string; organ
 	return rows
 		.filter((row) => row.sha256 === sha256 && row.organisationId === file.organisationId && row.messageId !== file.messageId && STORED_STATES.includes(row.state))
 		.sort((a, b) => a.id - b.id)[0];
+}
+
+/**
+ * Why this attempt must not go on to Qonto, if it must not: the sweep took the document for abandoned and started a
+ * later attempt, or another attempt already finished it. Qonto's idempotency key only lasts 30 minutes, so this check
+ * (right before the upload) is what keeps a slow attempt from storing the document a second time. No row (the ledger
+ * could not be written) is no reason to stop.
+ */
+export function overtakenBy(rows: LedgerRow[], messageId: string, attempt: number): string | undefined {
+	const row = rows.filter((candidate) => candidate.messageId === messageId).sort((a, b) => a.id - b.id)[0];
+	if (!row) return undefined;
+	if (row.state !== 'processing') return `already ${row.state || 'finished'}`;
+	if (row.attempts > attempt) return `attempt ${row.attempts} took over`;
+	return undefined;
 }

@@ -1,19 +1,22 @@
 // Exactly once on PostgreSQL: the message claim (insert a claim row, then read the message's first claim by id) is
 // only trivially safe on SQLite, where n8n serialises every write. On Postgres, transactions run side by side
 // (READ COMMITTED, ids not in commit order): the same signed delivery posted 20 times at once, 3 times over, must
-// still be handled by exactly one execution (shared/docs/n8n-state.md §2 and §5).
+// still be handled by exactly one execution (shared/docs/n8n-state.md §2 and §5). Qonto's stand-in forgets its
+// idempotency keys after a few seconds, so that the claims and the ledger, not Qonto, are what keeps documents single.
 import { deliverDuplicates, describeRound, type DuplicateRound } from '../../scripts/bench-duplicates';
+import { expectRedeliveryAfterKeysForgotten, expectSameFileNotStoredAgain } from '../support/exactlyOnce';
 import { SENDER, startInvoiceInbox, type InvoiceInbox } from '../support/invoiceInbox';
 
 jest.setTimeout(600_000);
 
 const ROUNDS = 3;
 const COPIES = 20;
+const QONTO_KEY_LIFETIME_MS = 3_000;
 
 describe('exactly once on PostgreSQL', () => {
 	let inbox: InvoiceInbox;
 	beforeAll(async () => {
-		inbox = await startInvoiceInbox({ label: 'exactly-once-pg', database: 'postgres' });
+		inbox = await startInvoiceInbox({ label: 'exactly-once-pg', database: 'postgres', qontoIdempotencyTtlMs: QONTO_KEY_LIFETIME_MS });
 	});
 	afterAll(async () => await inbox?.stop());
 
@@ -32,6 +35,15 @@ describe('exactly once on PostgreSQL', () => {
 				throw error;
 			}
 		}
+	});
+
+	test("delivered again after Qonto forgot its idempotency keys: the same ✅, still one invoice", async () => {
+		await expectRedeliveryAfterKeysForgotten(inbox, ROUNDS, QONTO_KEY_LIFETIME_MS);
+	});
+
+	test('the same file as a new message: ✅ and "already received", not read or stored again; another file of it is', async () => {
+		// Receipt 0 was stored by the first round.
+		await expectSameFileNotStoredAgain(inbox, 0);
 	});
 
 	function expectExactlyOnce(round: DuplicateRound) {

@@ -1,6 +1,7 @@
 // Exactly once and never silent, in a real n8n (SQLite): a message claimed once however often Meta delivers it, the
 // document ledger in a Data Table, and a repeated delivery ending like the first one — even after Qonto has forgotten
 // its idempotency keys.
+import { expectRedeliveryAfterKeysForgotten, expectSameFileNotStoredAgain } from '../support/exactlyOnce';
 import { SENDER, startInvoiceInbox, waitFor, type InvoiceInbox } from '../support/invoiceInbox';
 
 jest.setTimeout(300_000);
@@ -57,36 +58,12 @@ describe('exactly once', () => {
 	});
 
 	test("delivered again after Qonto forgot its idempotency keys: the same ✅, still one invoice", async () => {
-		const { qonto } = inbox.fakes;
-		const receipt = inbox.receipts[1];
-		const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
-		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
-		const invoices = qonto.supplierInvoices().length;
-		await new Promise((resolve) => setTimeout(resolve, QONTO_KEY_LIFETIME_MS + 1_000));
-		const reactions = reactionsOn(messageId).length;
-		await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg', { messageId });
-		expect(await waitFor(() => (reactionsOn(messageId).length > reactions ? reactionsOn(messageId).at(-1) : undefined), 30_000)).toBe('✅');
-		expect(qonto.supplierInvoices()).toHaveLength(invoices);
+		await expectRedeliveryAfterKeysForgotten(inbox, 1, QONTO_KEY_LIFETIME_MS);
 	});
 
 	test('the same file as a new message: ✅ and "already received", not read or stored again; another file of it is', async () => {
-		const { qonto, mindee } = inbox.fakes;
-		const receipt = inbox.receipts[0];
-		const invoices = qonto.supplierInvoices().length;
-		const extractions = mindee.requests({ route: 'v2.enqueue' }).length;
-		const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
-		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
-		const today = new Date().toLocaleDateString('en-US', { dateStyle: 'long', timeZone: 'UTC' });
-		expect(await inbox.waitForReply(messageId)).toBe(`This document was already received on ${today} and is in Qonto: it was not stored again.`);
-		expect(qonto.supplierInvoices()).toHaveLength(invoices);
-		expect(mindee.requests({ route: 'v2.enqueue' })).toHaveLength(extractions);
-		const row = await waitFor(async () => (await inbox.n8n.dataTableRows('whatsapp_documents')).find((candidate) => candidate.messageId === messageId && candidate.state === 'stored'), 30_000);
-		expect(String(row?.reason)).toMatch(/^same file as message wamid\./);
-
-		const again = inbox.rescan(receipt, 'photographed again');
-		const second = await inbox.sendDocument(again.bytes, again.fileName, 'image/jpeg');
-		expect(await inbox.waitForFinalReaction(second)).toBe('✅');
-		expect(qonto.supplierInvoices()).toHaveLength(invoices + 1);
+		// Receipt 0 was stored by the first test.
+		await expectSameFileNotStoredAgain(inbox, 0);
 	});
 
 	test('attaching fails after the upload: ✅ for the stored invoice, and the ledger says why it is not attached', async () => {

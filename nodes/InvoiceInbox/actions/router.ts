@@ -1,18 +1,20 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as checkAttempt from './checkAttempt.operation';
 import * as checkSameFile from './checkSameFile.operation';
 import * as composeFailureReply from './composeFailureReply.operation';
 import * as createActivationLinks from './createActivationLinks.operation';
 import * as planRetries from './planRetries.operation';
 import * as routeMessage from './routeMessage.operation';
 
-/** Each operation takes the whole input (two operations pair two inputs, links may make one page of all items). */
+/** Each operation takes the whole input (three operations pair two inputs, links may make one page of all items). */
 const OPERATIONS = new Map<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>>([
 	['routeMessage', routeMessage.execute],
 	['createActivationLinks', createActivationLinks.execute],
 	['composeFailureReply', composeFailureReply.execute],
 	['checkSameFile', checkSameFile.execute],
+	['checkAttempt', checkAttempt.execute],
 	['planRetries', planRetries.execute],
 ]);
 

@@ -2,11 +2,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { InvoiceInbox } from '../../../nodes/InvoiceInbox/InvoiceInbox.node';
-import { findEarlierCopy, toLedgerRow, type LedgerRow } from '../../../src/conversation/ledger';
+import { findEarlierCopy, overtakenBy, toLedgerRow, type LedgerRow } from '../../../src/conversation/ledger';
 import { createExecuteContext } from '../../support/executeContext';
 
 const SHA = 'c0e961e8a14c71f602b6dce79a287250f5ccc896eccd403eadb7bd6214f6578a';
-const row = (id: number, changes: Partial<LedgerRow>): LedgerRow => ({ id, messageId: `wamid.${id}`, organisationId: 'acme', sha256: SHA, state: 'matched', receivedAt: '2026-11-30T10:00:00.000Z', supplierInvoiceId: `inv-${id}`, transactionId: '', ...changes });
+const row = (id: number, changes: Partial<LedgerRow>): LedgerRow => ({ id, messageId: `wamid.${id}`, organisationId: 'acme', sha256: SHA, state: 'matched', receivedAt: '2026-11-30T10:00:00.000Z', supplierInvoiceId: `inv-${id}`, transactionId: '', attempts: 0, ...changes });
 
 describe('findEarlierCopy', () => {
 	const file = { sha256: SHA.toUpperCase(), organisationId: 'acme', messageId: 'wamid.new' };
@@ -63,5 +63,46 @@ describe('Invoice Inbox: Check Same File', () => {
 
 	test('no sha256: a clear error', async () => {
 		await expect(check([{ messageId: 'wamid.a', fileCheck: {} }], [])).rejects.toThrow('No SHA-256 for this file');
+	});
+});
+
+describe('overtakenBy: only the attempt that owns the document goes on to Qonto', () => {
+	const processing = (attempts: number) => row(1, { messageId: 'wamid.m', state: 'processing', attempts });
+
+	test('the attempt the ledger names goes on', () => {
+		expect(overtakenBy([processing(0)], 'wamid.m', 0)).toBeUndefined();
+		expect(overtakenBy([processing(2)], 'wamid.m', 2)).toBeUndefined();
+	});
+
+	test('a slow attempt after the sweep started a later one stops', () => {
+		expect(overtakenBy([processing(1)], 'wamid.m', 0)).toBe('attempt 1 took over');
+		expect(overtakenBy([processing(3)], 'wamid.m', 2)).toBe('attempt 3 took over');
+	});
+
+	test('a document another attempt finished stops, whatever its attempt number', () => {
+		expect(overtakenBy([row(1, { messageId: 'wamid.m', state: 'matched', attempts: 0 })], 'wamid.m', 0)).toBe('already matched');
+		expect(overtakenBy([row(1, { messageId: 'wamid.m', state: 'failed', attempts: 1 })], 'wamid.m', 1)).toBe('already failed');
+	});
+
+	test('no ledger row (it could not be written) and rows of other messages are no reason to stop', () => {
+		expect(overtakenBy([], 'wamid.m', 0)).toBeUndefined();
+		expect(overtakenBy([row(2, { messageId: 'wamid.other', state: 'processing', attempts: 5 })], 'wamid.m', 0)).toBeUndefined();
+	});
+});
+
+describe('Invoice Inbox: Check Attempt', () => {
+	const node = new InvoiceInbox();
+	test('the document goes on with its binary, or to Overtaken saying why', async () => {
+		const items = [{ json: { document: { total: 1 } }, binary: { data: { data: 'AA==', mimeType: 'image/jpeg' } } }];
+		const run = async (rows: IDataObject[], attempt: number) => {
+			const { context } = createExecuteContext({ items, parameters: { operation: 'checkAttempt', messageId: 'wamid.m', attempt }, credentials: {} });
+			context.getInputData.mockImplementation(((inputIndex = 0) => (inputIndex === 1 ? rows.map((json) => ({ json })) : items)) as never);
+			return await node.execute.call(context);
+		};
+		const ledger = [{ id: 3, messageId: 'wamid.m', state: 'processing', attempts: 1 }];
+		expect(await run(ledger, 1)).toEqual([[expect.objectContaining({ json: items[0].json, binary: items[0].binary, pairedItem: { item: 0 } })], []]);
+		expect(await run(ledger, 0)).toEqual([[], [expect.objectContaining({ json: { ...items[0].json, overtaken: 'attempt 1 took over' }, pairedItem: { item: 0 } })]]);
+		// The Data Table lookup found nothing: one empty item.
+		expect((await run([{}], 0))[0]).toHaveLength(1);
 	});
 });
