@@ -104,7 +104,8 @@ describe('never silent', () => {
 		const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
 		expect(await inbox.waitForFinalReaction(messageId, 120_000)).toBe('✅');
 		const overtaken = await waitFor(async () => (await inbox.executionTags(messageId)).find((tags) => tags.outcome?.startsWith('overtaken')), 90_000);
-		expect(overtaken).toMatchObject({ attempt: '0', outcome: 'overtaken: attempt 1 took over' });
+		// Attempt 0 reached the check either while attempt 1 was running or after it had finished.
+		expect(overtaken).toMatchObject({ attempt: '0', outcome: expect.stringMatching(/^overtaken: (attempt 1 took over|already matched)$/) });
 		// Both attempts read the document (the first one was paid for already); only one stored it.
 		expect(mindee.requests({ route: 'v2.enqueue' }).filter((request) => request.body.includes(receipt.bytes.subarray(0, 64))).length).toBeGreaterThanOrEqual(2);
 		expect(qonto.supplierInvoices()).toHaveLength(invoices + 1);

@@ -541,15 +541,19 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	};
 
 	const updateWorkflow = async (workflow: WorkflowJson): Promise<void> => {
-		const id = workflow.id as string;
+		const id = encodeURIComponent(workflow.id as string);
 		const { name, nodes, connections, settings } = workflow;
-		const saved = await api<{ versionId?: string }>(`/workflows/${encodeURIComponent(id)}`, { method: 'PUT', body: JSON.stringify({ name, nodes, connections, settings }) });
+		const { versionId } = await api<{ versionId: string }>(`/workflows/${id}`, { method: 'PUT', body: JSON.stringify({ name, nodes, connections, settings }) });
+		// Live when the workflow's active version is the saved one and every trigger runs that version (publication is
+		// asynchronous in n8n 2.x; a sub-workflow has no trigger to wait for).
 		await pollUntil(
 			async () => {
-				const live = await api<{ activeVersionId?: string | null; active?: boolean }>(`/workflows/${encodeURIComponent(id)}`);
-				return live.active && (!saved.versionId || !('activeVersionId' in live) || live.activeVersionId === saved.versionId) ? true : undefined;
+				const saved = await api<{ activeVersionId?: string | null }>(`/workflows/${id}`);
+				const publication = (await restData<PublicationStatus & { liveVersionId: string | null }>(`/workflows/${id}/publication-status`)) ?? null;
+				const triggersLive = !publication || publication.triggers.length === 0 || (publication.status === 'published' && publication.liveVersionId === versionId);
+				return saved.activeVersionId === versionId && triggersLive ? true : undefined;
 			},
-			{ timeoutMs: 30_000, what: `workflow ${id} to be published again`, abort: exitedError },
+			{ timeoutMs: 30_000, what: `workflow ${workflow.id} to go live again`, abort: exitedError },
 		);
 	};
 	const dataTables = async (): Promise<DataTable[]> =>
