@@ -28,7 +28,12 @@ export interface FailureReply {
 	temporary: boolean;
 	/** For a temporary failure: the service that did not answer (the ledger keeps it while the document waits). */
 	waitingFor?: Service;
+	/** The sender can fix it (another file, a clearer photo); otherwise it is for an admin to look at. */
+	senderCanFix: boolean;
 }
+
+/** Failures that are about the file sent: the sender is told what to do, an admin need not be. */
+const SENDER_CAN_FIX: ReadonlySet<string> = new Set([...Object.keys(REJECTION_MESSAGES), 'too_large', 'notRead']);
 
 /**
  * Which service an outage is in. The Mindee node and the download say so in their reason; a sub-workflow's error
@@ -80,5 +85,11 @@ export function failureReply(failed: Record<string, unknown>, inbox: Pick<InboxC
 	}
 	const temporary =
 		(typeof details?.reason === 'string' && TEMPORARY_REASONS.has(details.reason)) || (!fileCheck?.reason && typeof failed.error === 'string' && TEMPORARY_MESSAGE.test(failed.error));
-	return { reason, text: fillText(inbox.texts[reason], values), temporary, ...(temporary ? { waitingFor: serviceOf(details?.reason) } : {}) };
+	return {
+		reason,
+		text: fillText(inbox.texts[reason], values),
+		temporary,
+		...(temporary ? { waitingFor: serviceOf(details?.reason) } : {}),
+		senderCanFix: SENDER_CAN_FIX.has(reason),
+	};
 }

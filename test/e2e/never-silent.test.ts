@@ -1,6 +1,7 @@
 // Never silent, in a real n8n: whatever breaks after 🔎 — a step that throws, a host that never answers, a service
 // that stays down, a slow attempt that the sweep takes for abandoned — the document ends ✅ or ❌ with a reason, is
-// stored at most once, and each execution says in n8n's executions list what happened to it.
+// stored at most once, each execution says in n8n's executions list what happened to it, and an admin hears (through
+// the shipped admin-alerts workflow) about every failure the sender cannot fix.
 import { SENDER, findNode, startInvoiceInbox, waitFor, type InvoiceInbox } from '../support/invoiceInbox';
 import type { WorkflowJson } from '../harness';
 
@@ -10,6 +11,7 @@ const WHATSAPP_TIMEOUT_SECONDS = 3;
 // Shorter than any wait below: Qonto's own idempotency key cannot be what keeps a document from being stored twice.
 const QONTO_KEY_LIFETIME_MS = 3_000;
 const ABANDONED_AFTER_SECONDS = 30;
+const ADMIN = '33611223344';
 
 describe('never silent', () => {
 	let inbox: InvoiceInbox;
@@ -18,6 +20,7 @@ describe('never silent', () => {
 			label: 'never-silent-e2e',
 			qontoIdempotencyTtlMs: QONTO_KEY_LIFETIME_MS,
 			whatsAppTimeoutSeconds: WHATSAPP_TIMEOUT_SECONDS,
+			adminAlertsTo: ADMIN,
 			sweep: { everySeconds: 5, abandonedAfterMinutes: ABANDONED_AFTER_SECONDS / 60, firstRetryMinutes: 0.1, giveUpAfterMinutes: 1 },
 		});
 	});
@@ -27,6 +30,7 @@ describe('never silent', () => {
 	});
 
 	const ledgerRow = async (messageId: string) => (await inbox.n8n.dataTableRows('whatsapp_documents')).find((row) => row.messageId === messageId);
+	const alertAbout = async (messageId: string) => await waitFor(() => inbox.fakes.whatsapp.sentTexts(ADMIN).find((text) => text.body.includes(messageId))?.body, 30_000);
 	const reactionsOn = (messageId: string) => inbox.fakes.whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).map((reaction) => reaction.emoji);
 
 	/** Changes one node of a running workflow the way an admin does in the editor, runs `body`, then puts it back. */
@@ -53,6 +57,8 @@ describe('never silent', () => {
 			expect(String(row?.reason)).toMatch(/^notStored: .*dta/);
 			const tags = await waitFor(async () => (await inbox.executionTags(messageId)).find((candidate) => candidate.outcome === 'failed'), 30_000);
 			expect(tags).toMatchObject({ sender: SENDER, messageId, organisation: 'ACME SAS', attempt: '0', reason: expect.stringMatching(/^notStored: /) });
+			// Not the sender's fault: the execution fails on purpose after the answer, and n8n's error workflow tells the admin.
+			expect(await alertAbout(messageId)).toMatch(new RegExp(`^⚠️ WhatsApp invoice inbox for Qonto: Document ${messageId.replace(/\./g, '\\.')} from ${SENDER} for ACME SAS ended ❌ \\(notStored\\): .*dta`));
 		});
 		expect(inbox.fakes.qonto.supplierInvoices()).toHaveLength(invoices);
 	});
@@ -66,6 +72,7 @@ describe('never silent', () => {
 			expect(await inbox.waitForReply(messageId)).toBe('Sorry, this document could not be stored in Qonto. Please send it again later.');
 			const row = await waitFor(async () => ((await ledgerRow(messageId))?.state === 'failed' ? await ledgerRow(messageId) : undefined), 30_000);
 			expect(String(row?.reason)).toMatch(/^notStored: .*not an object/);
+			expect(await alertAbout(messageId)).toMatch(/ended ❌ \(notStored\): .*not an object/);
 		});
 		expect(inbox.fakes.qonto.supplierInvoices()).toHaveLength(invoices);
 	});
@@ -124,9 +131,22 @@ describe('never silent', () => {
 		const row = await waitFor(async () => ((await ledgerRow(messageId))?.state === 'failed' ? await ledgerRow(messageId) : undefined), 30_000);
 		expect(String(row?.reason)).toMatch(/^readerUnavailable: No success after \d+ attempts/);
 		expect(Number(row?.attempts)).toBeGreaterThan(1);
+		expect(await alertAbout(messageId)).toMatch(/ended ❌ \(readerUnavailable\): No success after/);
 		expect(qonto.supplierInvoices()).toHaveLength(invoices);
 		// 🔎 again on each of the sweep's attempts, then the one final answer.
 		expect(reactionsOn(messageId).at(-1)).toBe('❌');
 		expect(reactionsOn(messageId)).not.toContain('✅');
+	});
+
+	test('a file the sender can fix (a GIF) gets ❌ and its reason, and no admin is bothered', async () => {
+		const gif = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+		const messageId = await inbox.sendDocument(gif, 'receipt.jpg', 'image/jpeg');
+		expect(await inbox.waitForFinalReaction(messageId)).toBe('❌');
+		expect(await inbox.waitForReply(messageId)).toMatch(/not accepted/);
+		const tags = await waitFor(async () => (await inbox.executionTags(messageId)).find((candidate) => candidate.outcome === 'failed'), 30_000);
+		expect(tags?.reason).toMatch(/^unsupported_type: /);
+		const executions = await inbox.n8n.listExecutions(inbox.workflow.id as string);
+		expect(executions.filter((execution) => execution.status === 'error').length).toBe(inbox.fakes.whatsapp.sentTexts(ADMIN).length);
+		expect(inbox.fakes.whatsapp.sentTexts(ADMIN).some((text) => text.body.includes(messageId))).toBe(false);
 	});
 });

@@ -263,6 +263,8 @@ export interface InboxOptions {
 	sweep?: { everySeconds: number; abandonedAfterMinutes: number; firstRetryMinutes: number; giveUpAfterMinutes: number };
 	/** The WhatsApp nodes' Timeout (Seconds), as an admin would set it (default 60). */
 	whatsAppTimeoutSeconds?: number;
+	/** Turn on the shipped admin alerts (workflows/admin-alerts.json) for this WhatsApp number, as the README says. */
+	adminAlertsTo?: string;
 }
 
 /** The admin's settings of the sweep, changed the way they would change them in the editor. */
@@ -315,6 +317,13 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 			for (const node of inbox.nodes) if (node.type.endsWith('.whatsAppInbox')) (node.parameters as Record<string, unknown>).timeoutSeconds = options.whatsAppTimeoutSeconds;
 		}
 		for (const node of onboarding.nodes) if (node.name.startsWith('Activation Links')) (node.parameters as Record<string, unknown>).businessNumber = BUSINESS_NUMBER;
+		const published = [inbox, template, globexWorkflow, onboarding];
+		const alerts = options.adminAlertsTo ? loadWorkflow('admin-alerts.json') : undefined;
+		if (alerts) {
+			const alert = findNode(alerts, 'Alert').parameters as { assignments: { assignments: Array<{ name: string; value: string }> } };
+			for (const assignment of alert.assignments.assignments) if (assignment.name === 'to') assignment.value = options.adminAlertsTo as string;
+			inbox.settings = { ...inbox.settings, errorWorkflow: alerts.id };
+		}
 
 		const credentials = fakes.credentials;
 		const credentialData: Record<string, Record<string, string>> = {
@@ -329,7 +338,9 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		const n8n = await startN8n({
 			label: options.label ?? 'invoice-inbox',
 			database: options.database,
-			workflows: [inbox, template, globexWorkflow, onboarding],
+			workflows: [...published, ...(alerts ? [alerts] : [])],
+			// An error workflow runs without being published.
+			publish: published.map((workflow) => workflow.id as string),
 			credentials: [
 				credential('whatsAppCloudApiCredential', 'WhatsApp Cloud API', 'whatsAppCloudApi'),
 				credential('mindeeExtractionApiCredential', 'Mindee Extraction API', 'mindeeExtractionApi'),

@@ -28,6 +28,8 @@ export const description: INodeProperties[] = [
 /**
  * One reply per failed item (see src/conversation/replies.ts), and whether the failure is an outage worth waiting
  * for; then `waitingReason` is what the ledger keeps while the document waits (the sweep reads it back).
+ * `senderCanFix` is false for failures an admin should hear about (the workflow then fails its execution on purpose,
+ * after the sender got their answer, so that n8n runs its error workflow).
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -37,7 +39,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const reply = failureReply(item.json, inbox);
 			const field = (this.getNodeParameter('replyField', itemIndex, 'replyText') as string) || 'replyText';
 			const waiting = reply.waitingFor ? { waitingReason: waitingReason(reply.waitingFor, String(item.json.error ?? reply.reason)) } : {};
-			return { json: { ...item.json, [field]: reply.text, failureReason: reply.reason, temporary: reply.temporary, ...waiting }, binary: item.binary, pairedItem: { item: itemIndex } };
+			const json = { ...item.json, [field]: reply.text, failureReason: reply.reason, temporary: reply.temporary, senderCanFix: reply.senderCanFix, ...waiting };
+			return { json, binary: item.binary, pairedItem: { item: itemIndex } };
 		}),
 	];
 }

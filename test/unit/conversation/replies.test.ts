@@ -10,6 +10,7 @@ describe('failure replies', () => {
 			reason: 'unsupported_type',
 			text: 'This file type is not accepted. Please send a PDF, JPEG, PNG, HEIC or HEIF file.',
 			temporary: false,
+			senderCanFix: true,
 		});
 		expect(failureReply({ fileCheck: { reason: 'image_too_large', size: 5, params: { megapixels: 120, width: 12000, height: 10000 } } }, inbox('de')).text).toBe(
 			'Das Bild ist zu groß (120 Megapixel, 12000×10000). Bitte senden Sie ein kleineres Foto oder ein PDF.',
@@ -21,7 +22,7 @@ describe('failure replies', () => {
 
 	test('a download refused for its declared size says the size and the limit', () => {
 		const failed = { error: 'The file is 16 MB, larger than the limit of 15 MB', details: { reason: 'file_too_large', declaredBytes: 16 * 1024 * 1024, limitBytes: 15 * 1024 * 1024 } };
-		expect(failureReply(failed, inbox())).toEqual({ reason: 'too_large', text: 'The file is 16 MB, larger than the limit of 15 MB. Please send a smaller file.', temporary: false });
+		expect(failureReply(failed, inbox())).toEqual({ reason: 'too_large', text: 'The file is 16 MB, larger than the limit of 15 MB. Please send a smaller file.', temporary: false, senderCanFix: true });
 	});
 
 	test('anything else (an outage after retries, an unknown reason) is "could not be stored"', () => {
@@ -31,7 +32,7 @@ describe('failure replies', () => {
 	});
 
 	test('a Mindee failure says the document could not be read, not that Qonto failed', () => {
-		expect(failureReply({ error: 'Mindee failed the job', details: { reason: 'mindee_job_failed' } }, inbox('fr'))).toEqual({ reason: 'notRead', text: DEFAULT_TEXTS.fr.notRead, temporary: false });
+		expect(failureReply({ error: 'Mindee failed the job', details: { reason: 'mindee_job_failed' } }, inbox('fr'))).toEqual({ reason: 'notRead', text: DEFAULT_TEXTS.fr.notRead, temporary: false, senderCanFix: true });
 	});
 
 	test.each([
@@ -66,10 +67,19 @@ describe('failure replies', () => {
 			reason: 'readerUnavailable',
 			text: 'Sorry, the document reading service did not answer for 31 minutes, so this document could not be read. Please send it again later.',
 			temporary: false,
+			senderCanFix: false,
 		});
 		expect(gaveUp('qonto').text).toBe('Sorry, Qonto did not answer for 31 minutes, so this document could not be stored. Please send it again later.');
 		expect(gaveUp('whatsapp', 'de').text).toBe('Leider hat WhatsApp 31 Minuten lang nicht geantwortet, daher konnte dieses Dokument nicht gespeichert werden. Bitte senden Sie es später erneut.');
 		// Abandoned by crashes, never waiting for a service: nothing to blame but "not stored".
 		expect(failureReply({ details: { reason: 'gave_up', waitedFor: '', minutes: 30 } }, inbox()).reason).toBe('notStored');
+	});
+
+	test.each([
+		['a node that threw', { error: "The item has no binary field 'dta'" }],
+		['a Qonto refusal', { error: 'Qonto refused the request (HTTP 422): invalid file' }],
+		['a service that stayed down', { details: { reason: 'gave_up', waitedFor: waitingReason('qonto', 'HTTP 503'), minutes: 30 } }],
+	])('%s is for an admin to look at, not for the sender to fix', (_what, failed) => {
+		expect(failureReply(failed, inbox()).senderCanFix).toBe(false);
 	});
 });
