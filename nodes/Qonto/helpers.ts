@@ -2,8 +2,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ReasonedError } from '../../src/common/failure';
+import { sha256Hex } from '../../src/common/hash';
 import { assertFileSize, fileNameFor, maxBytesFromMb, requireQontoFileType, type QontoFileType } from '../../src/qonto/files';
-import { deriveIdempotencyKey, identityFromItem, type IdempotencyNamespace, sha256Hex } from '../../src/qonto/idempotency';
+import { deriveIdempotencyKey, identityFromItem, type IdempotencyNamespace } from '../../src/qonto/idempotency';
 import { qontoRequest } from './transport';
 
 /** What the operations of one execution share: the organisation (with its bank accounts), fetched once. */

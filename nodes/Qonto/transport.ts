@@ -14,6 +14,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import { isRecord } from '../../src/common/guards';
 import { timeoutMs } from '../../src/common/network';
 import { DEFAULT_RETRY, type RetryDecision, withRetries } from '../../src/common/retry';
 import { QONTO_REASONS } from '../../src/qonto/constants';
@@ -91,10 +92,6 @@ export async function qontoSession(context: QontoContext): Promise<QontoSession>
 		session.catch(() => sessions.delete(context));
 	}
 	return await session;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The HTTP answer inside an error n8n threw (an OAuth2 401 after a refresh, a failed refresh), if there was one. */

@@ -1,3 +1,5 @@
+import { isRecord } from './guards';
+
 /**
  * What a failed HTTP call without an answer tells about the request: whether it can have reached the server. A send
  * that is not idempotent (a WhatsApp text) is retried only when it provably did not: the connection was refused or
@@ -5,10 +7,6 @@
  */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const CODE_PATTERN = /\b(E[A-Z]{3,}|ERR_[A-Z_]+)\b/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null;
-}
 
 /** The system error code (ECONNREFUSED, ETIMEDOUT, ECONNABORTED…) anywhere in an error n8n or axios threw. */
 export function networkErrorCode(error: unknown, depth = 0): string | null {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/hash';
 import type { ImageInfo, Problem } from './bytes';
 import { heifTypeOf, inspectHeif, readBrands } from './heif';
 import { inspectJpeg } from './jpeg';
@@ -60,10 +60,6 @@ function fromProblem(found: Problem, size: number, detected: { type?: string; mi
 		type: found.detectedType ?? detected.type,
 		mimeType: found.detectedMimeType ?? detected.mimeType,
 	});
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-	return createHash('sha256').update(bytes).digest('hex');
 }
 
 function heifLabel(bytes: Uint8Array): { type: string; mimeType: string } {

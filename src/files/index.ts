@@ -1,5 +1,6 @@
 /** Invoice file checks: what the Invoice File Check node calls. Pure TypeScript, no n8n imports. */
-export { checkInvoiceFile, sha256Hex } from './check';
+export { sha256Hex } from '../common/hash';
+export { checkInvoiceFile } from './check';
 export { convertHeifToJpeg } from './convert';
 export { outputFileName } from './filename';
 export { REJECTION_MESSAGES, rejectionMessage } from './messages';

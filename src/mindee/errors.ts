@@ -12,6 +12,7 @@
  *   and a bare string thrown when the file type cannot be guessed.
  */
 import { ReasonedError } from '../common/failure';
+import { isRecord, trimmedText } from '../common/guards';
 
 export type FailureKind = 'unauthorized' | 'rate_limited' | 'server' | 'rejected' | 'network' | 'input' | 'configuration' | 'unexpected';
 
@@ -35,20 +36,12 @@ export interface MindeeFailure {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null;
-}
-
-function stringOrNull(value: unknown): string | null {
-	return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-}
-
 export function errorPointers(value: unknown): ErrorPointer[] {
 	if (!Array.isArray(value)) return [];
 	return value.flatMap((entry) => {
 		if (!isRecord(entry)) return [];
-		const detail = stringOrNull(entry.detail);
-		return detail === null ? [] : [{ pointer: stringOrNull(entry.pointer), detail }];
+		const detail = trimmedText(entry.detail);
+		return detail === null ? [] : [{ pointer: trimmedText(entry.pointer), detail }];
 	});
 }
 
@@ -82,9 +75,9 @@ export function classifyMindeeError(error: unknown, observedStatus: number | nul
 			...base,
 			kind: status === null ? 'unexpected' : kindOfStatus(status),
 			status,
-			code: stringOrNull(error.code),
-			title: stringOrNull(error.title),
-			detail: stringOrNull(error.detail),
+			code: trimmedText(error.code),
+			title: trimmedText(error.title),
+			detail: trimmedText(error.detail),
 			errors: errorPointers(error.errors),
 		};
 	}
@@ -184,14 +177,14 @@ export function failureError(failure: MindeeFailure, context: { stage: Stage; at
 /** A job Mindee reported as failed (`status: "Failed"` with `error`, e.g. v2/job/fail_422.json). */
 export function jobFailedError(job: { id: string; error?: unknown }, modelId: string): ReasonedError {
 	const error = isRecord(job.error) ? job.error : {};
-	const parts = { title: stringOrNull(error.title), detail: stringOrNull(error.detail), errors: errorPointers(error.errors) };
+	const parts = { title: trimmedText(error.title), detail: trimmedText(error.detail), errors: errorPointers(error.errors) };
 	const status = typeof error.status === 'number' ? error.status : null;
 	const explanation = mindeeExplanation(parts) || 'no reason given';
 	const aboutModel = parts.errors.some((entry) => entry.pointer?.includes('model_id'));
 	return new ReasonedError(
 		'mindee_job_failed',
 		`Mindee could not process the document: ${explanation}`,
-		{ jobId: job.id, httpStatus: status, mindeeCode: stringOrNull(error.code), mindeeTitle: parts.title, mindeeDetail: parts.detail, mindeeErrors: parts.errors },
+		{ jobId: job.id, httpStatus: status, mindeeCode: trimmedText(error.code), mindeeTitle: parts.title, mindeeDetail: parts.detail, mindeeErrors: parts.errors },
 		aboutModel
 			? `Check the model ID (${modelId}) in the credential or the node.`
 			: 'Check that the file is a readable receipt or invoice (not password-protected, not blank) and that the model fits it.',

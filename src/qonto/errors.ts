@@ -7,6 +7,7 @@
  * staging token is missing, and the bulk supplier-invoice endpoint answers 200 with per-item `errors[]`.
  */
 import { ReasonedError } from '../common/failure';
+import { isRecord } from '../common/guards';
 import { parseRetryAfter } from '../common/retry';
 import { QONTO_REASONS, type QontoReason, TRACE_ID_HEADER } from './constants';
 
@@ -56,10 +57,6 @@ export class QontoRequestError extends ReasonedError {
 		super(failure.reason, failure.message, { httpStatus: failure.httpStatus, traceId: failure.traceId, qontoErrors: failure.errors }, failure.hint);
 		this.name = 'QontoRequestError';
 	}
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function text(value: unknown): string | null {

@@ -31,10 +31,6 @@ export function uuidFromName(namespace: string, name: string): string {
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-export function sha256Hex(bytes: Buffer): string {
-	return createHash('sha256').update(bytes).digest('hex');
-}
-
 /** What identifies one write. */
 export interface IdempotencyIdentity {
 	/** The WhatsApp message id (wamid…) the file came with, when known. */

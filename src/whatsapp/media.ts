@@ -54,9 +54,8 @@ export function checksumMatches(bytes: Buffer, expected: string | null): boolean
 	return null;
 }
 
-export function sha256Hex(bytes: Buffer): string {
-	return createHash('sha256').update(bytes).digest('hex');
-}
+/** Kept here for nodes/WhatsAppInbox, which imports it with the other media helpers. */
+export { sha256Hex } from '../common/hash';
 
 /** Download answers that mean "this URL is no longer valid": fetch a fresh URL from the media id. */
 export function isExpiredUrlStatus(status: number): boolean {

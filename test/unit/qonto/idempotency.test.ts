@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 
+import { sha256Hex } from '../../../src/common/hash';
 import {
 	deriveIdempotencyKey,
 	IDEMPOTENCY_NAMESPACES,
 	idempotencyName,
 	identityFromItem,
 	isUuid,
-	sha256Hex,
 	uuidFromName,
 } from '../../../src/qonto/idempotency';
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { trimmedText } from '../../../../src/common/guards';
 import { DEFAULT_TRANSACTION_STATUSES } from '../../../../src/qonto/constants';
 import { splitList } from '../../../../src/qonto/supplierInvoices';
 import {
@@ -183,25 +184,21 @@ export const description: INodeProperties[] = [
 	...returnAllAndLimit('transaction', 'getMany'),
 ];
 
-function text(value: unknown): string | null {
-	return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-}
-
 /** The filters of the UI as the pure query builder takes them. */
 export function filtersFrom(filters: IDataObject, statuses: string[], window: { from: string; to: string } | null): TransactionFilters {
 	return {
 		statuses,
-		side: text(filters.side),
+		side: trimmedText(filters.side),
 		operationTypes: splitList(filters.operationTypes),
-		settledAtFrom: text(filters.settledAtFrom),
-		settledAtTo: text(filters.settledAtTo),
-		emittedAtFrom: window ? window.from : text(filters.emittedAtFrom),
-		emittedAtTo: window ? window.to : text(filters.emittedAtTo),
-		updatedAtFrom: text(filters.updatedAtFrom),
-		updatedAtTo: text(filters.updatedAtTo),
+		settledAtFrom: trimmedText(filters.settledAtFrom),
+		settledAtTo: trimmedText(filters.settledAtTo),
+		emittedAtFrom: window ? window.from : trimmedText(filters.emittedAtFrom),
+		emittedAtTo: window ? window.to : trimmedText(filters.emittedAtTo),
+		updatedAtFrom: trimmedText(filters.updatedAtFrom),
+		updatedAtTo: trimmedText(filters.updatedAtTo),
 		withAttachments: filters.withAttachments === 'with' ? true : filters.withAttachments === 'without' ? false : null,
 		includes: Array.isArray(filters.includes) ? filters.includes.map(String) : [],
-		sortBy: text(filters.sortBy),
+		sortBy: trimmedText(filters.sortBy),
 	};
 }
 
