@@ -1,33 +1,15 @@
+import { dayOfIsoDate, dayOfTime, timestampOf } from '../common/dates';
+import { isRecord, textOf, trimmedText } from '../common/guards';
 import { counterpartyTokens, descriptorTokens, supplierTokens, type NameTokens } from './merchantName';
 import type { MatchDocument, QontoTransaction } from './types';
 
-const DAY_MS = 86_400_000;
-
-/** Days since 1970-01-01 of the date part of an ISO string (UTC), or null. */
+/** Days since 1970-01-01 of the date part of an ISO string (UTC), or null (also for dates that roll over: 2018-02-31). */
 export function dayNumber(value: unknown): number | null {
-	if (typeof value !== 'string') return null;
-	const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
-	if (!match) return null;
-	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-	if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-	const time = Date.UTC(year, month - 1, day);
-	// Reject dates that roll over (2018-02-31).
-	if (!Number.isFinite(time) || new Date(time).getUTCDate() !== day) return null;
-	return Math.round(time / DAY_MS);
-}
-
-function timestamp(value: unknown): number | null {
-	if (typeof value !== 'string') return null;
-	const time = Date.parse(value);
-	return Number.isFinite(time) ? time : null;
-}
-
-function text(value: unknown): string | null {
-	return typeof value === 'string' && value.trim() ? value.trim() : null;
+	return typeof value === 'string' ? dayOfIsoDate(value.trim()) : null;
 }
 
 function currencyCode(value: unknown): string | null {
-	const code = text(value)?.toUpperCase();
+	const code = trimmedText(value)?.toUpperCase();
 	return code && /^[A-Z]{3}$/.test(code) ? code : null;
 }
 
@@ -39,10 +21,6 @@ function minorUnits(cents: unknown, major: unknown): number | null {
 	if (typeof major === 'number' && Number.isFinite(major)) value = major;
 	else if (typeof major === 'string' && /^-?\d+(?:[.,]\d+)?$/.test(major.trim())) value = Number(major.trim().replace(',', '.'));
 	return value === null ? null : Math.round(value * 100);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The document as the matcher uses it. */
@@ -60,9 +38,9 @@ export interface ReadDocument {
 
 export function readDocument(document: MatchDocument | null | undefined, aliases: Record<string, string[]>): ReadDocument {
 	const source: Record<string, unknown> = isRecord(document) ? document : {};
-	const supplierName = text(source.supplierName);
+	const supplierName = trimmedText(source.supplierName);
 	const total = minorUnits(source.totalAmountCents, null);
-	const type = text(source.documentType)?.toLowerCase().replace(/[\s-]+/g, '_') ?? '';
+	const type = trimmedText(source.documentType)?.toLowerCase().replace(/[\s-]+/g, '_') ?? '';
 	const names: string[][] = [];
 	const own = supplierTokens(supplierName);
 	if (own.length > 0) {
@@ -122,21 +100,21 @@ function mentions(words: Set<string>, names: NameTokens[]): boolean {
 export function readTransaction(raw: unknown): Candidate | null {
 	if (!isRecord(raw)) return null;
 	const transaction = raw as Partial<Record<keyof QontoTransaction, unknown>>;
-	const id = typeof transaction.id === 'string' ? transaction.id : typeof transaction.id === 'number' ? String(transaction.id) : null;
+	const id = textOf(transaction.id);
 	if (!id) return null;
 	const amountCents = minorUnits(transaction.amount_cents, transaction.amount);
 	const localAmountCents = minorUnits(transaction.local_amount_cents, transaction.local_amount);
-	const emittedMs = timestamp(transaction.emitted_at) ?? timestamp(transaction.settled_at);
-	const label = text(transaction.label) ?? '';
+	const emittedMs = timestampOf(transaction.emitted_at) ?? timestampOf(transaction.settled_at);
+	const label = trimmedText(transaction.label) ?? '';
 	const bankNames: NameTokens[] = [];
 	const descriptor = descriptorTokens(label);
 	if (descriptor.tokens.length > 0) bankNames.push(descriptor);
-	const counterparty = counterpartyTokens(text(transaction.clean_counterparty_name));
+	const counterparty = counterpartyTokens(trimmedText(transaction.clean_counterparty_name));
 	if (counterparty.length > 0) bankNames.push({ tokens: counterparty, mayBeTruncated: false });
-	const status = text(transaction.status)?.toLowerCase() ?? (transaction.settled_at ? 'completed' : 'pending');
-	const operation = text(transaction.operation_type)?.toLowerCase() ?? 'card';
+	const status = trimmedText(transaction.status)?.toLowerCase() ?? (transaction.settled_at ? 'completed' : 'pending');
+	const operation = trimmedText(transaction.operation_type)?.toLowerCase() ?? 'card';
 	const attachments = transaction.attachment_ids;
-	const category = text(transaction.category)?.toLowerCase() ?? null;
+	const category = trimmedText(transaction.category)?.toLowerCase() ?? null;
 	return {
 		id,
 		label,
@@ -144,13 +122,13 @@ export function readTransaction(raw: unknown): Candidate | null {
 		currency: currencyCode(transaction.currency),
 		localAmountCents: localAmountCents === null ? null : Math.abs(localAmountCents),
 		localCurrency: currencyCode(transaction.local_currency),
-		side: text(transaction.side)?.toLowerCase() === 'credit' ? 'credit' : 'debit',
+		side: trimmedText(transaction.side)?.toLowerCase() === 'credit' ? 'credit' : 'debit',
 		isTransfer: operation !== 'card',
 		status,
 		hasAttachment: Array.isArray(attachments) && attachments.length > 0,
 		category,
 		emittedMs,
-		day: emittedMs === null ? null : Math.floor(emittedMs / DAY_MS),
+		day: emittedMs === null ? null : dayOfTime(emittedMs),
 		bankNames,
 		isRestaurant: category === 'restaurant_and_bar' || mentions(RESTAURANT_WORDS, bankNames),
 		isFuel: category === 'gas_station' || mentions(FUEL_WORDS, bankNames),

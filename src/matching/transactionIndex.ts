@@ -1,3 +1,4 @@
+import { dayOfTime } from '../common/dates';
 import { readDocument, readTransaction, type Candidate, type ReadDocument } from './input';
 import { matchReadTransactions } from './matchTransaction';
 import { resolveMatchOptions } from './options';
@@ -25,7 +26,6 @@ interface AmountSorted {
 
 type Range = [low: number, high: number];
 
-const DAY_MS = 86_400_000;
 /** Foreign card payments this close to a document feed its conversion rate (as in `inferFxRates`). */
 const FX_REFERENCE_DAYS = 30;
 
@@ -176,7 +176,7 @@ export class TransactionIndex {
 
 	private lookUp(read: ReadDocument, options: MatchOptions): Entry[] {
 		const asOfMs = options.asOf ? Date.parse(options.asOf) : NaN;
-		const lastDay = Number.isFinite(asOfMs) ? Math.floor(asOfMs / DAY_MS) : Number.POSITIVE_INFINITY;
+		const lastDay = Number.isFinite(asOfMs) ? dayOfTime(asOfMs) : Number.POSITIVE_INFINITY;
 		if (read.day === null) return this.undated(read, options, lastDay);
 
 		const references = this.fxReferences(read, lastDay);

@@ -7,7 +7,9 @@
  * Financial Document (`invoice_number`, `due_date`, newer `document_number`, `tip`), and the plural
  * `supplier_company_registrations` seen in some schemas.
  */
+import { dayOfIsoDate } from '../common/dates';
 import { ReasonedError } from '../common/failure';
+import { isRecord } from '../common/guards';
 import { type FieldConfidence, fieldConfidence, lowestConfidence } from './confidence';
 import { currencyCode, currencyExponent, toMinorUnits } from './money';
 import type {
@@ -37,10 +39,6 @@ const REGISTRATION_FIELDS = ['supplier_company_registration', 'supplier_company_
 export interface NormaliseOptions {
 	/** Put the response as received under `raw`. */
 	includeRaw?: boolean;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function asField(value: unknown): V2Field | undefined {
@@ -76,12 +74,8 @@ function text(value: unknown): string | null {
 /** `YYYY-MM-DD` (the date part of a longer ISO string too) when it is a real calendar date; otherwise null. */
 export function isoDate(value: unknown): string | null {
 	if (typeof value !== 'string') return null;
-	const match = /^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T\s])/.exec(value);
-	if (!match) return null;
-	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-	const date = new Date(Date.UTC(year, month - 1, day));
-	if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
-	return `${match[1]}-${match[2]}-${match[3]}`;
+	const match = /^\s*(\d{4}-\d{2}-\d{2})(?:$|[T\s])/.exec(value);
+	return match && dayOfIsoDate(match[1]) !== null ? match[1] : null;
 }
 
 /** "EXPENSE RECEIPT", "Credit Note", "credit-note", "CreditNote" → expense_receipt, credit_note… */

@@ -2,7 +2,9 @@
  * Listing transactions: the query of `GET /v2/transactions` per bank account (the API needs `bank_account_id` or
  * `iban`), the "window around a date" that feeds the matcher, and merging the lists of several accounts.
  */
+import { calendarDayOf, dayOfIsoDate, dayWindow, timestampOf } from '../common/dates';
 import { ReasonedError } from '../common/failure';
+import { isRecord } from '../common/guards';
 import { decimalToMinorUnits } from './amounts';
 import type { QueryParams } from './query';
 
@@ -52,28 +54,6 @@ export function transactionQuery(account: AccountSelector, filters: TransactionF
 	return query;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The calendar day (`YYYY-MM-DD`) of a date value as written (a receipt date, an ISO timestamp, a Date, a Luxon DateTime). */
-export function calendarDayOf(value: unknown): string | null {
-	let text: string | null = null;
-	if (value instanceof Date) text = Number.isNaN(value.getTime()) ? null : value.toISOString();
-	else if (typeof value === 'string') text = value.trim();
-	else if (typeof value === 'object' && value !== null && typeof (value as { toISO?: unknown }).toISO === 'function') {
-		const iso = (value as { toISO: () => unknown }).toISO();
-		text = typeof iso === 'string' ? iso : null;
-	}
-	if (!text) return null;
-	const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
-	if (!match) {
-		const parsed = Date.parse(text);
-		return Number.isNaN(parsed) ? null : new Date(parsed).toISOString().slice(0, 10);
-	}
-	const time = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-	const day = new Date(time).toISOString().slice(0, 10);
-	return day === match[0] ? day : null; // rejects 2026-02-31
-}
-
 /**
  * `emitted_at_from/_to` for "N days before to M days after this date": from the start of the first day to the end of
  * the last, in UTC. The default of the node (3 before, 35 after) covers the matcher's card window (−2/+7 days) and
@@ -81,13 +61,13 @@ export function calendarDayOf(value: unknown): string | null {
  */
 export function dateWindow(date: unknown, daysBefore: number, daysAfter: number): { from: string; to: string } {
 	const day = calendarDayOf(date);
-	if (!day) {
+	const dayNumber = day === null ? null : dayOfIsoDate(day);
+	if (dayNumber === null) {
 		throw new ReasonedError('invalid_date', `"${String(date)}" is not a date`, { value: String(date) }, 'Give the date as YYYY-MM-DD or an ISO 8601 timestamp, e.g. {{ $json.date }}.');
 	}
 	const before = Math.max(0, Math.floor(Number.isFinite(daysBefore) ? daysBefore : 0));
 	const after = Math.max(0, Math.floor(Number.isFinite(daysAfter) ? daysAfter : 0));
-	const start = Date.parse(`${day}T00:00:00.000Z`);
-	return { from: new Date(start - before * DAY_MS).toISOString(), to: new Date(start + (after + 1) * DAY_MS - 1).toISOString() };
+	return dayWindow(dayNumber, before, after);
 }
 
 interface SortKey {
@@ -100,12 +80,6 @@ function parseSort(sortBy: string | null | undefined): SortKey {
 	return { field: field || 'emitted_at', descending: direction !== 'asc' };
 }
 
-function timeOf(value: unknown): number | null {
-	if (typeof value !== 'string') return null;
-	const time = Date.parse(value);
-	return Number.isNaN(time) ? null : time;
-}
-
 /**
  * The transactions of several accounts as one list, ordered like Qonto orders one account (`sort_by`, default
  * `emitted_at:desc`; missing dates last; ties by id so the order is deterministic), cut to `limit`.
@@ -115,8 +89,8 @@ export function mergeTransactions<T>(lists: readonly (readonly T[])[], sortBy?: 
 	if (lists.length > 1) {
 		const { field, descending } = parseSort(sortBy);
 		const entries = all.map((item) => {
-			const record = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
-			return { item, time: timeOf(record[field]), id: String(record.id ?? '') };
+			const record: Record<string, unknown> = isRecord(item) ? item : {};
+			return { item, time: timestampOf(record[field]), id: String(record.id ?? '') };
 		});
 		entries.sort((a, b) => {
 			if (a.time === null || b.time === null) return a.time === b.time ? a.id.localeCompare(b.id) : a.time === null ? 1 : -1;
