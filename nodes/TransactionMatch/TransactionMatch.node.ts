@@ -1,52 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeType, INodeTypeDescription, IPairedItemData } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { matchTransaction, toMatchDocument, transactionList, type MatchDecision, type MatchDocument, type MatchOptions } from '../../src/matching';
+import { matchOptionsFromCollection, matchTransaction, toMatchDocument, transactionList, type MatchDecision, type MatchDocument } from '../../src/matching';
 
 const fromField = { show: { transactionsSource: ['field'] } };
-
-/** "5.5, 20" → [5.5, 20]; words and empty entries are dropped. */
-function numberList(value: unknown): number[] {
-	return String(value ?? '')
-		.split(/[;,\s]+/)
-		.map((entry) => Number(entry.replace(',', '.')))
-		.filter((entry) => Number.isFinite(entry) && entry > 0);
-}
-
-/** Comma-separated "Supplier Name → Bank Names" rows as the matcher's aliases. */
-function aliasesFrom(rows: unknown): Record<string, string[]> {
-	const aliases: Record<string, string[]> = {};
-	for (const row of Array.isArray(rows) ? (rows as IDataObject[]) : []) {
-		const name = typeof row.name === 'string' ? row.name.trim() : '';
-		const others = String(row.aliases ?? '')
-			.split(/[,;\n]+/)
-			.map((alias) => alias.trim())
-			.filter(Boolean);
-		if (name && others.length > 0) aliases[name] = [...(aliases[name] ?? []), ...others];
-	}
-	return aliases;
-}
-
-/** The Options collection as matcher options; what is left out (undefined) takes the matcher's default. */
-function matchOptionsFrom(options: IDataObject): Partial<MatchOptions> {
-	const number = (name: string): number | undefined => (typeof options[name] === 'number' ? (options[name] as number) : undefined);
-	const tipPercent = number('maxTipPercent');
-	return {
-		minConfidence: number('minConfidence'),
-		cardDaysBefore: number('cardDaysBefore'),
-		cardDaysAfter: number('cardDaysAfter'),
-		transferDaysBefore: number('transferDaysBefore'),
-		transferDaysAfter: number('transferDaysAfter'),
-		roundingToleranceCents: number('roundingToleranceCents'),
-		maxTipRatio: tipPercent === undefined ? undefined : tipPercent / 100,
-		maxTipCents: number('maxTipCents'),
-		fuelPreauthorisationCents: options.fuelPreauthorisationCents === undefined ? undefined : numberList(options.fuelPreauthorisationCents).map(Math.round),
-		vatRates: options.vatRatesPercent === undefined ? undefined : numberList(options.vatRatesPercent).map((percent) => percent / 100),
-		includePending: typeof options.includePending === 'boolean' ? options.includePending : undefined,
-		asOf: typeof options.asOf === 'string' && options.asOf.trim() ? options.asOf.trim() : undefined,
-		supplierAliases: aliasesFrom((options.supplierAliases as IDataObject | undefined)?.alias),
-	};
-}
 
 /** The part of the decision that goes into the output item. */
 function matchJson(decision: MatchDecision): IDataObject {
@@ -89,6 +46,18 @@ function readDocumentParameter(context: IExecuteFunctions, itemIndex: number): M
 		});
 	}
 	return document;
+}
+
+/** The Transactions parameter as a list, or a clear error. */
+function readTransactionsParameter(context: IExecuteFunctions, itemIndex: number): unknown[] {
+	const transactions = transactionList(readParameterObject(context.getNode(), context.getNodeParameter('transactions', itemIndex), 'Transactions', itemIndex));
+	if (transactions === null) {
+		throw new NodeOperationError(context.getNode(), 'The transactions are not a list', {
+			itemIndex,
+			description: "Set 'Transactions' to an expression that returns the list of Qonto transactions, e.g. {{ $json.transactions }}",
+		});
+	}
+	return transactions;
 }
 
 /**
@@ -297,50 +266,27 @@ export class TransactionMatch implements INodeType {
 		const items = this.getInputData();
 		const matched: INodeExecutionData[] = [];
 		const notMatched: INodeExecutionData[] = [];
-		const source = this.getNodeParameter('transactionsSource', 0, 'field') as string;
+		// "All Input Items": the items are the transactions, so there is one decision, with the parameters of the first
+		// item, paired with every item. Otherwise one decision per item.
+		const allItems = this.getNodeParameter('transactionsSource', 0, 'field') === 'allItems';
+		const decisionCount = allItems ? Math.min(items.length, 1) : items.length;
 
-		if (source === 'allItems') {
-			if (items.length === 0) return [matched, notMatched];
-			const pairedItem: IPairedItemData[] = items.map((_, index) => ({ item: index }));
+		for (let itemIndex = 0; itemIndex < decisionCount; itemIndex++) {
+			const pairedItem: IPairedItemData | IPairedItemData[] = allItems ? items.map((_, index) => ({ item: index })) : { item: itemIndex };
 			try {
-				const document = readDocumentParameter(this, 0);
-				const options = matchOptionsFrom(this.getNodeParameter('options', 0, {}) as IDataObject);
-				const decision = matchTransaction(
-					document,
-					items.map((item) => item.json),
-					options,
-				);
-				const output = { json: { document: document as IDataObject, match: matchJson(decision) }, pairedItem };
+				const document = readDocumentParameter(this, itemIndex);
+				const transactions = allItems ? items.map((item) => item.json) : readTransactionsParameter(this, itemIndex);
+				const decision = matchTransaction(document, transactions, matchOptionsFromCollection(this.getNodeParameter('options', itemIndex, {})));
+				const match = matchJson(decision);
+				// Per item, the document's file travels on, for the upload and the attachment after matching.
+				const { binary } = items[itemIndex];
+				const output: INodeExecutionData = allItems
+					? { json: { document: document as IDataObject, match }, pairedItem }
+					: { json: { ...items[itemIndex].json, match }, ...(binary ? { binary } : {}), pairedItem };
 				(decision.outcome === 'matched' ? matched : notMatched).push(output);
 			} catch (error) {
 				if (!this.continueOnFail()) throw error;
 				notMatched.push({ json: { error: (error as Error).message }, pairedItem });
-			}
-			return [matched, notMatched];
-		}
-
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
-				const document = readDocumentParameter(this, itemIndex);
-				const transactions = transactionList(readParameterObject(this.getNode(), this.getNodeParameter('transactions', itemIndex), 'Transactions', itemIndex));
-				if (transactions === null) {
-					throw new NodeOperationError(this.getNode(), 'The transactions are not a list', {
-						itemIndex,
-						description: "Set 'Transactions' to an expression that returns the list of Qonto transactions, e.g. {{ $json.transactions }}",
-					});
-				}
-				const options = matchOptionsFrom(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
-				const decision = matchTransaction(document, transactions, options);
-				// The document's file travels on, for the upload and the attachment after matching.
-				const { binary } = items[itemIndex];
-				const output = { json: { ...items[itemIndex].json, match: matchJson(decision) }, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
-				(decision.outcome === 'matched' ? matched : notMatched).push(output);
-			} catch (error) {
-				if (this.continueOnFail()) {
-					notMatched.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
-					continue;
-				}
-				throw error;
 			}
 		}
 		return [matched, notMatched];

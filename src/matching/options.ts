@@ -1,3 +1,4 @@
+import { isRecord, trimmedText } from '../common/guards';
 import type { MatchOptions } from './types';
 
 /**
@@ -56,4 +57,56 @@ export function resolveMatchOptions(partial: Partial<MatchOptions> | undefined |
 		includePending: typeof given.includePending === 'boolean' ? given.includePending : DEFAULT_MATCH_OPTIONS.includePending,
 		supplierAliases: aliases,
 	};
+}
+
+/** "5.5, 20" → [5.5, 20]; words and empty entries are dropped. */
+function numberList(value: unknown): number[] {
+	return String(value ?? '')
+		.split(/[;,\s]+/)
+		.map((entry) => Number(entry.replace(',', '.')))
+		.filter((entry) => Number.isFinite(entry) && entry > 0);
+}
+
+/** "Supplier Name → Bank Names" rows (`{ name, aliases: 'IKEA, Ikea Damansara' }`) as the matcher's aliases. */
+function aliasesFrom(rows: unknown): Record<string, string[]> {
+	const aliases: Record<string, string[]> = {};
+	for (const row of Array.isArray(rows) ? rows : []) {
+		if (!isRecord(row)) continue;
+		const name = trimmedText(row.name) ?? '';
+		const others = String(row.aliases ?? '')
+			.split(/[,;\n]+/)
+			.map((alias) => alias.trim())
+			.filter(Boolean);
+		if (name && others.length > 0) aliases[name] = [...(aliases[name] ?? []), ...others];
+	}
+	return aliases;
+}
+
+/**
+ * The Options collection of the Transaction Match node (what n8n gives: numbers, booleans, comma-separated text, a
+ * percentage for the tip, alias rows) as matcher options. What is left out or of the wrong type takes the default,
+ * and numbers are clamped, by `resolveMatchOptions`.
+ */
+export function matchOptionsFromCollection(collection: unknown): MatchOptions {
+	const options = isRecord(collection) ? collection : {};
+	const number = (name: string): number | undefined => {
+		const value = options[name];
+		return typeof value === 'number' ? value : undefined;
+	};
+	const tipPercent = number('maxTipPercent');
+	return resolveMatchOptions({
+		minConfidence: number('minConfidence'),
+		cardDaysBefore: number('cardDaysBefore'),
+		cardDaysAfter: number('cardDaysAfter'),
+		transferDaysBefore: number('transferDaysBefore'),
+		transferDaysAfter: number('transferDaysAfter'),
+		roundingToleranceCents: number('roundingToleranceCents'),
+		maxTipRatio: tipPercent === undefined ? undefined : tipPercent / 100,
+		maxTipCents: number('maxTipCents'),
+		fuelPreauthorisationCents: options.fuelPreauthorisationCents === undefined ? undefined : numberList(options.fuelPreauthorisationCents).map(Math.round),
+		vatRates: options.vatRatesPercent === undefined ? undefined : numberList(options.vatRatesPercent).map((percent) => percent / 100),
+		includePending: typeof options.includePending === 'boolean' ? options.includePending : undefined,
+		asOf: trimmedText(options.asOf) ?? undefined,
+		supplierAliases: aliasesFrom(isRecord(options.supplierAliases) ? options.supplierAliases.alias : undefined),
+	});
 }

@@ -113,6 +113,32 @@ describe('Transaction Match node', () => {
 		expect(matched[0].pairedItem).toEqual(items.map((_, index) => ({ item: index })));
 	});
 
+	it('with "All Input Items", reads the parameters of the first item only and outputs only the document and the match', async () => {
+		const payment = transaction();
+		const items = [...background(), payment].map((entry) => ({ json: entry as unknown as IDataObject, binary: { data: { data: '', mimeType: 'application/pdf' } } }));
+		const options = jest.fn((itemIndex: number) => (itemIndex === 0 ? { minConfidence: 1 } : {}));
+		const transactions = jest.fn(() => 42);
+		const ctx = context(items, { transactionsSource: () => 'allItems', document: () => receipt(), options, transactions }, true);
+		const [matched, notMatched] = await node.execute.call(ctx);
+		expect(matched).toHaveLength(0);
+		expect(notMatched).toHaveLength(1);
+		expect(Object.keys(notMatched[0].json)).toEqual(['document', 'match']);
+		expect(notMatched[0].json.match).toMatchObject({ outcome: 'low_confidence' });
+		expect(notMatched[0].binary).toBeUndefined();
+		expect(options.mock.calls).toEqual([[0]]);
+		expect(transactions).not.toHaveBeenCalled();
+	});
+
+	it('with "All Input Items" and continueOnFail, outputs one error paired with every item', async () => {
+		const items = [transaction(), transaction({ id: 'other' })].map((entry) => ({ json: entry as unknown as IDataObject }));
+		const [matched, notMatched] = await node.execute.call(context(items, { transactionsSource: () => 'allItems', document: () => '{' }, true));
+		expect(matched).toEqual([]);
+		expect(notMatched).toEqual([{ json: { error: 'The Document parameter is not valid JSON' }, pairedItem: [{ item: 0 }, { item: 1 }] }]);
+		const error = await node.execute.call(context(items, { transactionsSource: () => 'allItems', document: () => 7 })).catch((caught: unknown) => caught);
+		expect((error as NodeOperationError).message).toBe('The document is not an object');
+		expect((error as NodeOperationError).context.itemIndex).toBe(0);
+	});
+
 	it('returns nothing for no input with "All Input Items"', async () => {
 		expect(await node.execute.call(context([], { transactionsSource: () => 'allItems', document: () => receipt() }))).toEqual([[], []]);
 	});
