@@ -13,6 +13,40 @@ export interface PickerOrganisation {
 	description?: string;
 }
 
+export type OrganisationListReading =
+	| { ok: true; organisations: PickerOrganisation[] }
+	| { ok: false; reason: 'invalid_json'; detail: string }
+	| { ok: false; reason: 'not_a_list' }
+	/** `position` counts from 1, as the admin counts. */
+	| { ok: false; reason: 'entry_without_id_or_name'; position: number };
+
+/**
+ * The Organisations parameter: a list, or its JSON text, of objects with an id and a name. Qonto's own field names
+ * (`organizationId`, `legal_name`) are taken too, so a Qonto answer can be mapped as it is.
+ */
+export function readPickerOrganisations(value: unknown): OrganisationListReading {
+	let list = value;
+	if (typeof value === 'string') {
+		try {
+			list = JSON.parse(value);
+		} catch (error) {
+			return { ok: false, reason: 'invalid_json', detail: (error as Error).message };
+		}
+	}
+	if (!Array.isArray(list)) return { ok: false, reason: 'not_a_list' };
+	const organisations: PickerOrganisation[] = [];
+	for (const [index, entry] of list.entries()) {
+		const fields = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+		const id = fields.id ?? fields.organizationId ?? fields.organisationId;
+		const name = fields.name ?? fields.legal_name;
+		if ((typeof id !== 'string' && typeof id !== 'number') || typeof name !== 'string') {
+			return { ok: false, reason: 'entry_without_id_or_name', position: index + 1 };
+		}
+		organisations.push({ id: String(id), name, description: typeof fields.description === 'string' ? fields.description : undefined });
+	}
+	return { ok: true, organisations };
+}
+
 export interface PickerTexts {
 	body: string;
 	button: string;

@@ -106,3 +106,10 @@ export function buildList(message: ListMessage) {
 		},
 	};
 }
+
+/** The id (wamid…) of the message Meta accepted, from the answer of POST /messages; null when it gives none. */
+export function sentMessageId(response: unknown): string | null {
+	const messages = (response as { messages?: unknown } | null)?.messages;
+	const id = Array.isArray(messages) ? (messages[0] as { id?: unknown } | undefined)?.id : undefined;
+	return typeof id === 'string' ? id : null;
+}
