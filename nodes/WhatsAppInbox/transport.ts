@@ -4,7 +4,10 @@ import type { Readable } from 'node:stream';
 
 import { requestNeverSent, timeoutMs } from '../../src/common/network';
 import { DEFAULT_RETRY, withRetries } from '../../src/common/retry';
+import { readStreamWithLimit } from '../../src/common/stream';
+import type { OpenedDownload } from '../../src/whatsapp/download';
 import { describeGraphError, isRetryableGraphError, parseGraphError, type GraphError } from '../../src/whatsapp/graphErrors';
+import { parseMediaMetadata, type MediaMetadata } from '../../src/whatsapp/media';
 
 export const CREDENTIAL_NAME = 'whatsAppCloudApi';
 // Some media hosts refuse requests without a user agent (reported by several Cloud API clients).
@@ -94,9 +97,27 @@ export async function graphRequest(
 	}
 }
 
-/** Streams a media download (the URL from the media metadata) with the credential's bearer token. */
-export async function openMediaStream(context: IExecuteFunctions, itemIndex: number, url: string): Promise<FullResponse<Readable>> {
-	return await send<Readable>(context, itemIndex, { method: 'GET', url, encoding: 'stream', headers: { 'User-Agent': USER_AGENT } });
+/** POST /{phone-number-id}/messages; `idempotent` when sending it twice cannot show the sender two messages. */
+export async function postMessage(context: IExecuteFunctions, itemIndex: number, body: object, idempotent: boolean): Promise<IDataObject> {
+	const { phoneNumberId } = await graphSettings(context);
+	return await graphRequest(context, itemIndex, 'POST', `/${encodeURIComponent(phoneNumberId)}/messages`, { body: body as IDataObject, idempotent });
+}
+
+/** GET /{media-id}: a fresh download URL with the declared type, size and checksum. */
+export async function fetchMediaMetadata(context: IExecuteFunctions, itemIndex: number, mediaId: string): Promise<MediaMetadata> {
+	const { phoneNumberId } = await graphSettings(context);
+	const body = await graphRequest(context, itemIndex, 'GET', `/${encodeURIComponent(mediaId)}`, { qs: { phone_number_id: phoneNumberId } });
+	return parseMediaMetadata(body);
+}
+
+/** Opens a media download (the URL from the media metadata) with the credential's bearer token; the body streams. */
+export async function openMediaDownload(context: IExecuteFunctions, itemIndex: number, url: string): Promise<OpenedDownload> {
+	const response = await send<Readable>(context, itemIndex, { method: 'GET', url, encoding: 'stream', headers: { 'User-Agent': USER_AGENT } });
+	return {
+		statusCode: response.statusCode,
+		read: async (maxBytes) => await readStreamWithLimit(response.body, maxBytes),
+		discard: () => response.body.destroy?.(),
+	};
 }
 
 export { toNodeApiError, GraphRequestError };

@@ -1,0 +1,56 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/** Every operation: `description` (its parameters, shown for it alone) and `execute` for one item. */
+export type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+
+/** Shared by the operations that write to a sender; one parameter, so its value survives switching operation. */
+export const recipientProperty: INodeProperties = {
+	displayName: 'Recipient',
+	name: 'recipient',
+	type: 'string',
+	default: '={{ $json.waId }}',
+	required: true,
+	displayOptions: { show: { operation: ['react', 'sendText', 'sendOrganisationPicker'] } },
+	description: "The recipient's WhatsApp ID (phone number in international format, digits only)",
+};
+
+export const messageIdProperty: INodeProperties = {
+	displayName: 'Message ID',
+	name: 'messageId',
+	type: 'string',
+	default: '={{ $json.messageId }}',
+	required: true,
+	displayOptions: { show: { operation: ['react', 'markAsRead'] } },
+	description: 'The ID of the received message (wamid…)',
+};
+
+/**
+ * The one Options collection of the sending operations. Each operation brings its own options (shown for it through
+ * `/operation`); they are listed alphabetically, as n8n lists collection options.
+ */
+export function messageOptionsProperty(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { operation: ['sendText', 'sendOrganisationPicker'] } },
+		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+/** The recipient without a leading "+"; an empty one is refused before anything is sent. */
+export function recipientOf(context: IExecuteFunctions, itemIndex: number): string {
+	const recipient = String(context.getNodeParameter('recipient', itemIndex)).replace(/^\+/, '').trim();
+	if (!recipient) {
+		throw new NodeOperationError(context.getNode(), 'No recipient given', { itemIndex, description: 'Map Recipient to the sender, e.g. {{ $json.waId }}' });
+	}
+	return recipient;
+}
+
+/** The input item with what WhatsApp answered under `whatsapp`; the input's own fields stay as they were. */
+export function withWhatsAppResult(context: IExecuteFunctions, itemIndex: number, result: IDataObject): INodeExecutionData[] {
+	return [{ json: { ...context.getInputData()[itemIndex].json, whatsapp: result } }];
+}
