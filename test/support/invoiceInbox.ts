@@ -317,7 +317,7 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 			for (const node of inbox.nodes) if (node.type.endsWith('.whatsAppInbox')) (node.parameters as Record<string, unknown>).timeoutSeconds = options.whatsAppTimeoutSeconds;
 		}
 		for (const node of onboarding.nodes) if (node.name.startsWith('Activation Links')) (node.parameters as Record<string, unknown>).businessNumber = BUSINESS_NUMBER;
-		const published = [inbox, template, globexWorkflow, onboarding];
+		const workflows = [inbox, template, globexWorkflow, onboarding];
 		const alerts = options.adminAlertsTo ? loadWorkflow('admin-alerts.json') : undefined;
 		if (alerts) {
 			const alert = findNode(alerts, 'Alert').parameters as { assignments: { assignments: Array<{ name: string; value: string }> } };
@@ -338,9 +338,7 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		const n8n = await startN8n({
 			label: options.label ?? 'invoice-inbox',
 			database: options.database,
-			workflows: [...published, ...(alerts ? [alerts] : [])],
-			// An error workflow runs without being published.
-			publish: published.map((workflow) => workflow.id as string),
+			workflows: [...workflows, ...(alerts ? [alerts] : [])],
 			credentials: [
 				credential('whatsAppCloudApiCredential', 'WhatsApp Cloud API', 'whatsAppCloudApi'),
 				credential('mindeeExtractionApiCredential', 'Mindee Extraction API', 'mindeeExtractionApi'),

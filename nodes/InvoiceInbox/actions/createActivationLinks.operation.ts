@@ -1,3 +1,4 @@
+import { addDays } from 'date-fns';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -7,7 +8,6 @@ import { DEFAULT_TEXTS } from '../../../src/conversation/texts';
 import { activationSecret } from './common';
 
 const show = { show: { operation: ['createActivationLinks'] } };
-const DAY_MS = 24 * 3600 * 1000;
 
 export const description: INodeProperties[] = [
 	{
@@ -115,7 +115,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				organisationName: (this.getNodeParameter('organisationName', itemIndex, '') as string) || organisationId,
 				membershipId: membership.id,
 				memberName: membership.name,
-				expiresAt: new Date(Date.now() + Number(this.getNodeParameter('validDays', itemIndex, 14)) * DAY_MS),
+				expiresAt: addDays(new Date(), Number(this.getNodeParameter('validDays', itemIndex, 14))),
 				messageTemplate: (this.getNodeParameter('messageTemplate', itemIndex, '') as string) || DEFAULT_TEXTS[isLanguage(language) ? language : 'en'].activationMessage,
 			},
 			secret,

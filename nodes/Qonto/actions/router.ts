@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { failureItem, toNodeError } from '../../shared/failure';
+import { executePerItem } from '../../shared/perItem';
 import { newExecutionState } from '../helpers';
 import * as attachment from './attachment/Attachment.resource';
 import type { OperationExecute } from './common';
@@ -43,28 +43,16 @@ const OPERATIONS = new Map<string, Map<string, OperationExecute>>([
 	],
 ]);
 
-/** The per-item loop: one operation call per input item, pairedItem on every output, continueOnFail honoured. */
+/** One operation call per input item (see executePerItem: pairedItem on every output, continueOnFail honoured). */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const returnData: INodeExecutionData[] = [];
 	const state = newExecutionState();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const resource = this.getNodeParameter('resource', itemIndex) as string;
-			const operation = this.getNodeParameter('operation', itemIndex) as string;
-			const execute = OPERATIONS.get(resource)?.get(operation);
-			if (!execute) {
-				throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`, { itemIndex });
-			}
-			const results = await execute.call(this, itemIndex, state);
-			for (const result of results) returnData.push({ ...result, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			if (this.continueOnFail()) {
-				returnData.push(failureItem(error, itemIndex));
-				continue;
-			}
-			throw toNodeError(this.getNode(), error, itemIndex);
+	return await executePerItem(this, async (itemIndex) => {
+		const resource = this.getNodeParameter('resource', itemIndex) as string;
+		const operation = this.getNodeParameter('operation', itemIndex) as string;
+		const execute = OPERATIONS.get(resource)?.get(operation);
+		if (!execute) {
+			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`, { itemIndex });
 		}
-	}
-	return [returnData];
+		return await execute.call(this, itemIndex, state);
+	});
 }
