@@ -1,9 +1,9 @@
 // The shipped workflow (workflows/invoice-inbox.json) in a real n8n against the contract fakes: every sample
 // receipt ends in ✅ or ❌, matched ones are attached to their payment, and bad input gets ❌ and a reason.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { SENDER, startInvoiceInbox, type InvoiceInbox } from '../support/invoiceInbox';
+import { SENDER, WORKFLOWS_DIR, loadWorkflow, startInvoiceInbox, type InvoiceInbox } from '../support/invoiceInbox';
 
 jest.setTimeout(300_000);
 
@@ -21,6 +21,24 @@ describe('the invoice inbox workflow', () => {
 		inbox = await startInvoiceInbox({ label: 'invoice-inbox-e2e' });
 	});
 	afterAll(async () => await inbox?.stop());
+
+	test('every node of every shipped workflow is a type and version this n8n has, and none is deprecated', async () => {
+		// n8n 2.43+ refuses to import a workflow with a node whose description (for its version) says `deprecated`.
+		const response = await fetch(`${inbox.n8n.baseUrl}/types/nodes.json`, { headers: { cookie: inbox.n8n.auth.cookie } });
+		expect(response.status).toBe(200);
+		const descriptions = (await response.json()) as Array<{ name: string; version: number | number[]; deprecated?: boolean; hidden?: boolean }>;
+		const descriptionOf = (type: string, version: number) => descriptions.find((candidate) => candidate.name === type && [candidate.version].flat().includes(version));
+		const files = readdirSync(WORKFLOWS_DIR).filter((file) => file.endsWith('.json'));
+		expect(files).toEqual(expect.arrayContaining(['invoice-inbox.json', 'qonto-organisation.json', 'onboard-members.json', 'admin-alerts.json']));
+		const problems = files.flatMap((file) =>
+			loadWorkflow(file).nodes.flatMap((node) => {
+				const description = descriptionOf(node.type, node.typeVersion);
+				if (!description) return [`${file}: ${node.name} (${node.type} v${node.typeVersion}) is unknown to n8n`];
+				return description.deprecated ? [`${file}: ${node.name} (${node.type} v${node.typeVersion}) is deprecated`] : [];
+			}),
+		);
+		expect(problems).toEqual([]);
+	});
 
 	test('each sample receipt is stored in Qonto and attached to its own card payment, the last one stored unmatched', async () => {
 		const { qonto, whatsapp } = inbox.fakes;
