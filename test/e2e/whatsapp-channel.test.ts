@@ -112,8 +112,15 @@ describe('WhatsApp channel in a real n8n', () => {
 		expect((await post(body, signWebhook('not-the-app-secret', body))).status).toBe(401);
 		// A correct signature of another body does not help either.
 		expect((await post(body, signWebhook(APP_SECRET, `${body} `))).status).toBe(401);
-		await new Promise((resolve) => setTimeout(resolve, 2000));
-		expect(await n8n.listExecutions(workflow.id!)).toHaveLength(before);
+		// A signed message sent after them: once its execution has finished, the forged ones had their chance to start one.
+		const media = fake.addMedia({ bytes: RECEIPT, mimeType: 'image/jpeg' });
+		const genuine = metaJson(buildEnvelope({ messages: [documentMessage('wamid.e2e.after-forged', media.id)] }, { phoneNumberId: fake.phoneNumberId }));
+		expect((await post(genuine, signWebhook(APP_SECRET, genuine))).status).toBe(200);
+		const executions = await n8n.waitForExecutions(workflow.id!, before + 1, 60_000);
+		expect(executions).toHaveLength(before + 1);
+		expect(await n8n.listExecutions(workflow.id!)).toHaveLength(before + 1); // none still running either
+		expect(nodeOutput(executions[before], 'WhatsApp Inbox Trigger').map((item) => item.messageId)).toEqual(['wamid.e2e.after-forged']);
+		expect(fake.reactionOn('wamid.e2e.after-forged')).toBe('🔎');
 		expect(fake.reactionOn('wamid.e2e.forged')).toBeUndefined();
 	});
 

@@ -1,10 +1,16 @@
 /**
  * The node end to end through the real mindee SDK against the Mindee contract fake (plain http on 127.0.0.1, reached
  * through the node's own origin-rewriting dispatcher, i.e. only the credential's base URL points it there).
- * Each test waits for real polling (1 s initial delay, 1 s between status checks).
+ * Time is virtual: the node's `sleep` (n8n-workflow's) records the delay and moves a fake `Date` on by it, so the
+ * polling, the backoff and the time limit are checked by their delays and counts, without waiting real seconds.
  */
+jest.mock('n8n-workflow', () => {
+	const actual = jest.requireActual('n8n-workflow');
+	return { ...actual, sleep: jest.fn(async (ms: number) => void jest.setSystemTime(Date.now() + ms)) };
+});
+
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { MindeeInvoiceExtract } from '../../../nodes/MindeeInvoiceExtract/MindeeInvoiceExtract.node';
 import { MindeeFake, partNamed } from '../../contract-fakes';
@@ -15,7 +21,11 @@ const RECEIPT = { path: 'samples/receipts/sroie-060.jpg', fileName: 'receipt.hei
 const HEIC = { path: 'files/receipt.heic', fileName: 'IMG_0042.HEIF', mimeType: 'image/heif' };
 const DEFAULTS: IDataObject = { binaryPropertyName: 'data', modelId: '', pollingTimeout: 30, options: {} };
 
-jest.setTimeout(30_000);
+const sleepMock = sleep as jest.MockedFunction<typeof sleep>;
+const sleeps = () => sleepMock.mock.calls.map(([ms]) => ms);
+
+/** Only `Date` is faked (frozen unless a sleep moves it): sockets and the SDK keep their real timers. */
+const REAL_TIMERS = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
 
 describe('Mindee Invoice Extract node against the Mindee contract fake, through the SDK', () => {
 	const fake = new MindeeFake({ registerSampleReceipts: true });
@@ -24,9 +34,12 @@ describe('Mindee Invoice Extract node against the Mindee contract fake, through 
 	beforeAll(async () => void (await fake.start()));
 	afterAll(async () => await fake.stop());
 	beforeEach(() => {
+		jest.useFakeTimers({ doNotFake: [...REAL_TIMERS] });
+		sleepMock.mockClear();
 		fake.reset();
 		fake.registerSampleReceipts();
 	});
+	afterEach(() => jest.useRealTimers());
 
 	const run = (items: INodeExecutionData[], parameters: IDataObject = {}, options: { apiKey?: string; continueOnFail?: boolean } = {}) =>
 		node.execute.call(
@@ -85,6 +98,7 @@ describe('Mindee Invoice Extract node against the Mindee contract fake, through 
 			'GET /v2/jobs/{id} 302',
 			'GET /v2/inferences/{id} 200',
 		]);
+		expect(sleeps()).toEqual([1000, 1000, 1000, 1000]); // per document: 1 s before the first status check, 1 s between checks
 	});
 
 	it('401: a configuration error that names the API key, without retrying', async () => {
@@ -99,7 +113,7 @@ describe('Mindee Invoice Extract node against the Mindee contract fake, through 
 	});
 
 	it('429 on the upload and a proxy 502 on a status check: each call retried on its own, one job, then success', async () => {
-		fake.failNext('v2.enqueue', 429, { retryAfter: 1 });
+		fake.failNext('v2.enqueue', 429, { retryAfter: 3 });
 		fake.failNext('v2.job', 502, { body: '<html><body>502 Bad Gateway</body></html>' }); // not a Mindee error body
 		const [[item]] = await run([fileItem(RECEIPT)]);
 		expect(item.json.document).toMatchObject({ supplierName: 'BENS INDEPENDENT GROCER SDN. BHD', totalAmountCents: 7720 });
@@ -112,8 +126,9 @@ describe('Mindee Invoice Extract node against the Mindee contract fake, through 
 			'GET /v2/inferences/{id} 200',
 		]);
 		expect(fake.jobs()).toHaveLength(1); // the document was not uploaded twice
+		expect(sleeps()).toEqual([3000, 1000, 1000, 1000]); // Retry-After: 3, first check after 1 s, backoff 1 s after the 502, next check 1 s
 		const [refused, accepted] = fake.requests({ route: 'v2.enqueue' });
-		expect(accepted.timestamp - refused.timestamp).toBeGreaterThanOrEqual(950); // Retry-After: 1
+		expect(accepted.timestamp - refused.timestamp).toBe(3000);
 	});
 
 	it('a failed job (fail_422.json): a clear error with Mindee\'s detail, or an error item when continuing', async () => {
@@ -140,13 +155,12 @@ describe('Mindee Invoice Extract node against the Mindee contract fake, through 
 		const started = Date.now();
 		const failure = run([fileItem(RECEIPT)], { pollingTimeout: 3 });
 		await expect(failure).rejects.toBeInstanceOf(NodeOperationError);
-		const elapsed = Date.now() - started;
 		const error = (await failure.catch((caught: unknown) => caught)) as NodeOperationError;
 		const jobId = fake.jobs()[0].id;
-		expect(error.message).toMatch(new RegExp(`^Mindee did not finish the document within 3 seconds \\(job ${jobId} still "Processing" after [34] status checks\\)$`));
+		expect(error.message).toBe(`Mindee did not finish the document within 3 seconds (job ${jobId} still "Processing" after 3 status checks)`);
 		expect(error.context).toMatchObject({ reason: 'mindee_timeout' });
-		expect(elapsed).toBeGreaterThanOrEqual(2900);
-		expect(elapsed).toBeLessThan(6000);
-		expect(fake.requests({ route: 'v2.result' })).toHaveLength(0);
+		expect(sleeps()).toEqual([1000, 1000, 1000]); // checks at 1, 2 and 3 s, then the limit is reached
+		expect(Date.now() - started).toBe(3000);
+		expect(trail()).toEqual(['POST /v2/products/extraction/enqueue 202', 'GET /v2/jobs/{id} 200', 'GET /v2/jobs/{id} 200', 'GET /v2/jobs/{id} 200']);
 	});
 });
