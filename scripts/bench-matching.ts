@@ -1,24 +1,32 @@
 /**
  * Matching benchmark (see the dataset README next to the cases).
  *
- *   npm run bench:matching -- [--cases FILE] [--out FILE] [--min-confidence P]
- *   npm run bench:matching -- --scale [--cases FILE] [--transactions FILE.jsonl.gz] [--out FILE] [--repeat N] [--verify]
+ *   npm run bench:matching -- [--dataset DIR | --cases FILE] [--out FILE] [--min-confidence P]
+ *   npm run bench:matching -- --scale [--dataset DIR] [--cases FILE] [--transactions FILE.jsonl.gz] [--out FILE] [--repeat N] [--verify]
+ *
+ * Without arguments it runs the development split committed in the repository (test/fixtures/matching/dev.jsonl.gz,
+ * 250 cases). `--dataset DIR` points at a copy of the whole dataset (dev.jsonl or dev.jsonl.gz, and the scale files);
+ * the scale files (13 MB) are not in the repository, so `--scale` needs `--dataset` (default ../shared/datasets/matching
+ * next to the repository) or `--cases` and `--transactions`. Cases and transactions files may be gzipped (.gz).
  *
  * Writes one prediction per case ({"id","transactionId","score"}) and, when the cases carry `expected`, prints
  * precision, recall, false positives and per-noise-kind results. The matcher sees only `id`, `asOf`, `invoice` and
  * `transactions`: its input is rebuilt from those fields before anything else is read.
  */
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 
 import Fuse from 'fuse.js';
 
 import { matchTransaction, TransactionIndex, type MatchDecision, type MatchDocument, type MatchOptions } from '../src/matching';
 
-const DATASET_DIR = resolve(__dirname, '../../shared/datasets/matching');
+/** The development split, committed gzipped with the unit-test sample (see its README for provenance and licence). */
+const DEV_CASES = resolve(__dirname, '../test/fixtures/matching/dev.jsonl.gz');
+/** Where the team's shared copy of the whole dataset lives (next to the repository), for `--scale`. */
+const SHARED_DATASET_DIR = resolve(__dirname, '../../shared/datasets/matching');
 
 interface Arguments {
 	cases: string;
@@ -38,11 +46,18 @@ function parseArguments(argv: string[]): Arguments {
 	};
 	const scale = argv.includes('--scale');
 	const minConfidence = value('--min-confidence');
+	const dataset = value('--dataset');
+	const datasetDir = resolve(dataset ?? SHARED_DATASET_DIR);
+	const devCases = () => {
+		if (dataset === null) return DEV_CASES;
+		const plain = resolve(datasetDir, 'dev.jsonl');
+		return existsSync(plain) ? plain : `${plain}.gz`;
+	};
 	return {
 		scale,
-		cases: value('--cases') ?? resolve(DATASET_DIR, scale ? 'scale-100k.cases.jsonl' : 'dev.jsonl'),
+		cases: value('--cases') ?? (scale ? resolve(datasetDir, 'scale-100k.cases.jsonl') : devCases()),
 		out: value('--out'),
-		transactions: value('--transactions') ?? resolve(DATASET_DIR, 'scale-100k.transactions.jsonl.gz'),
+		transactions: value('--transactions') ?? resolve(datasetDir, 'scale-100k.transactions.jsonl.gz'),
 		verify: argv.includes('--verify'),
 		minConfidence: minConfidence === null ? null : Number(minConfidence),
 		quiet: argv.includes('--quiet'),
@@ -95,7 +110,18 @@ function splitCase(line: string): { input: MatcherInput; scoring: Scoring } {
 }
 
 function readLines(file: string): string[] {
-	return readFileSync(file, 'utf8').split('\n').filter((line) => line.trim());
+	const bytes = readFileSync(file);
+	return (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8').split('\n').filter((line) => line.trim());
+}
+
+/** A missing input file: reported as one message, without a stack trace. */
+class UsageError extends Error {}
+
+/** Stops with a message naming the missing files and how to point the benchmark at them. */
+function requireFiles(files: Array<[label: string, path: string]>, hint: string): void {
+	const missing = files.filter(([, path]) => !existsSync(path));
+	if (missing.length === 0) return;
+	throw new UsageError(`${missing.map(([label, path]) => `${label} not found: ${path}`).join('\n')}\n${hint}`);
 }
 
 async function readJsonLines(file: string): Promise<unknown[]> {
@@ -205,6 +231,7 @@ function timingLine(label: string, times: number[]): string {
 }
 
 function runCases(args: Arguments): void {
+	requireFiles([['cases file', args.cases]], 'Pass --dataset DIR (a folder with dev.jsonl or dev.jsonl.gz) or --cases FILE.');
 	const lines = readLines(args.cases);
 	const options: Partial<MatchOptions> = args.minConfidence === null ? {} : { minConfidence: args.minConfidence };
 	const predictions: Prediction[] = [];
@@ -228,6 +255,14 @@ function runCases(args: Arguments): void {
 }
 
 async function runScale(args: Arguments): Promise<void> {
+	requireFiles(
+		[
+			['scale cases', args.cases],
+			['scale transactions', args.transactions],
+		],
+		'The scale files (scale-100k.cases.jsonl, scale-100k.transactions.jsonl.gz) are not in the repository: pass --dataset DIR ' +
+			'(the matching dataset folder that holds them) or --cases FILE --transactions FILE.',
+	);
 	let started = performance.now();
 	const history = await readJsonLines(args.transactions);
 	const loadMs = performance.now() - started;
@@ -296,7 +331,7 @@ async function runScale(args: Arguments): Promise<void> {
 }
 
 const args = parseArguments(process.argv.slice(2));
-(args.scale ? runScale(args) : Promise.resolve(runCases(args))).catch((error: unknown) => {
-	console.error(error);
+(args.scale ? runScale(args) : Promise.resolve().then(() => runCases(args))).catch((error: unknown) => {
+	console.error(error instanceof UsageError ? `bench:matching: ${error.message}` : error);
 	process.exitCode = 1;
 });
