@@ -48,7 +48,8 @@ export interface InputFile {
 
 /**
  * The file of an item's binary field, checked before anything is sent: JPEG/PNG/PDF by its bytes, and not larger
- * than the limit. The name keeps the given one but gets the extension of the real type.
+ * than the Max File Size option when one is set (Qonto's own limit is checked on the built request, see
+ * assertRequestSize). The name keeps the given one but gets the extension of the real type.
  */
 export async function readInputFile(context: IExecuteFunctions, itemIndex: number, binaryPropertyName: string, maxFileSizeMb: unknown, fileNameOverride?: string): Promise<InputFile> {
 	const name = binaryPropertyName.trim();
@@ -57,7 +58,8 @@ export async function readInputFile(context: IExecuteFunctions, itemIndex: numbe
 	}
 	const binary = context.helpers.assertBinaryData(itemIndex, name);
 	const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, name);
-	assertFileSize(bytes.length, maxBytesFromMb(maxFileSizeMb));
+	const stricterLimit = maxBytesFromMb(maxFileSizeMb);
+	if (stricterLimit !== null) assertFileSize(bytes.length, stricterLimit);
 	const type = requireQontoFileType(bytes);
 	const fileName = fileNameFor(type, fileNameOverride?.trim() || binary.fileName, 'document');
 	return { bytes, type, fileName };

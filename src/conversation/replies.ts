@@ -5,6 +5,7 @@
  */
 import { sizeInMegabytes } from '../files/check';
 import { REJECTION_MESSAGES } from '../files/messages';
+import { limitInMegabytes } from '../qonto/room';
 import type { InboxContext } from './decide';
 import { WAITING_PREFIX } from './retries';
 import { ACCEPTED_FORMATS, fillText, type TextKey } from './texts';
@@ -56,7 +57,7 @@ const serviceWaitedFor = (ledgerReason: unknown): Service | undefined => (WAITED
 
 export function failureReply(failed: Record<string, unknown>, inbox: Pick<InboxContext, 'texts' | 'maxFileSizeMb'>): FailureReply {
 	const fileCheck = failed.fileCheck as { reason?: unknown; size?: unknown; params?: Record<string, unknown> } | undefined;
-	const details = failed.details as { reason?: unknown; declaredBytes?: unknown; receivedBytes?: unknown; limitBytes?: unknown; waitedFor?: unknown; minutes?: unknown } | undefined;
+	const details = failed.details as { reason?: unknown; declaredBytes?: unknown; receivedBytes?: unknown; sizeBytes?: unknown; limitBytes?: unknown; waitedFor?: unknown; minutes?: unknown } | undefined;
 	let reason: TextKey = 'notStored';
 	const values: Record<string, string | number | undefined> = { limitMb: inbox.maxFileSizeMb, formats: ACCEPTED_FORMATS };
 	// The file check's reasons are the keys of its messages, which are also text keys.
@@ -68,8 +69,9 @@ export function failureReply(failed: Record<string, unknown>, inbox: Pick<InboxC
 		}
 	} else if (details?.reason === 'file_too_large') {
 		reason = 'too_large';
-		values.sizeMb = megabytes(details.declaredBytes ?? details.receivedBytes);
-		values.limitMb = megabytes(details.limitBytes) ?? inbox.maxFileSizeMb;
+		values.sizeMb = megabytes(details.declaredBytes ?? details.receivedBytes ?? details.sizeBytes);
+		// A limit is rounded down (the Qonto node's limit is 15 MB less the form around the file: 14.9, not 15).
+		values.limitMb = typeof details.limitBytes === 'number' ? limitInMegabytes(details.limitBytes) : inbox.maxFileSizeMb;
 	} else if (details?.reason === 'gave_up') {
 		// The sweep gave up on a document that waited for a service: name the service, not the document.
 		const service = serviceWaitedFor(details.waitedFor);

@@ -1,8 +1,10 @@
-import { EXTENSIONS, checkAndTrimInvoiceFile, megabytes, reject, resolveOptions, sizeInMegabytes } from './check';
+import { QONTO_FILE_ROOM_BYTES, limitInMegabytes } from '../qonto/room';
+import { EXTENSIONS, checkAndTrimInvoiceFile, reject, resolveOptions, sizeInMegabytes } from './check';
 import { convertHeifToJpeg } from './convert';
 import { outputFileName } from './filename';
 import { identifyWithFileType } from './identify';
 import { inspectJpeg } from './jpeg';
+import { shrinkJpeg, shrinkPng } from './shrink';
 import type { AcceptedFile, FileCheckOptions, RejectedFile } from './types';
 
 export interface ProcessOptions extends Partial<FileCheckOptions> {
@@ -12,6 +14,11 @@ export interface ProcessOptions extends Partial<FileCheckOptions> {
 	convertHeif?: boolean;
 	/** JPEG quality for the conversion, 1–100 (default 90). */
 	jpegQuality?: number;
+	/**
+	 * Largest file for Qonto, in bytes: what a Qonto upload request (15 MiB) leaves for the file (default
+	 * QONTO_FILE_ROOM_BYTES). Photos over it are made to fit, a PDF over it is refused.
+	 */
+	maxUploadBytes?: number;
 }
 
 export const DEFAULT_JPEG_QUALITY = 90;
@@ -37,6 +44,8 @@ export interface AcceptedSummary extends AcceptedFile {
 	outputSize: number;
 	/** Conversion facts, only when converted. */
 	conversion?: { quality: number; width: number; height: number };
+	/** When a JPEG or PNG was made smaller, losslessly, to fit a Qonto upload: how. */
+	shrunk?: { fromBytes: number; steps: string[] };
 }
 
 export type ProcessedFile =
@@ -66,6 +75,12 @@ export async function processInvoiceFile(bytes: Uint8Array, options: ProcessOpti
 		}
 		return { result: checked };
 	}
+	const uploadLimit = Math.min(limits.maxBytes, options.maxUploadBytes ?? QONTO_FILE_ROOM_BYTES);
+	if (!Number.isFinite(uploadLimit) || uploadLimit <= 0) throw new RangeError(`maxUploadBytes must be a positive number, got ${options.maxUploadBytes}`);
+	/** Too large for Qonto: what is compared is the file Qonto would get, and the limit shown is rounded down so it holds. */
+	const tooLarge = (size: number, detail: string): ProcessedFile => ({
+		result: reject('too_large', bytes.length, detail, { sizeMb: sizeInMegabytes(size), limitMb: limitInMegabytes(uploadLimit), limitBytes: uploadLimit }, { type: checked.type, mimeType: checked.mimeType }),
+	});
 	const convert = options.convertHeif ?? true;
 	const isHeif = checked.type === 'heic' || checked.type === 'heif';
 	const kept: OutputFile = {
@@ -76,9 +91,16 @@ export async function processInvoiceFile(bytes: Uint8Array, options: ProcessOpti
 		extension: checked.extension,
 	};
 	if (!isHeif || !convert) {
+		const summary: AcceptedSummary = { ...checked, fileName: kept.fileName, converted: false, outputMimeType: kept.mimeType, outputSize: forwarded.length };
+		// HEIC/HEIF kept as sent (conversion off) is not for Qonto, which refuses the format anyway.
+		if (forwarded.length <= uploadLimit || isHeif) return { result: summary, output: kept };
+		const room = `${forwarded.length} bytes, a Qonto upload leaves ${uploadLimit} bytes for the file`;
+		if (checked.type === 'pdf') return tooLarge(forwarded.length, room);
+		const shrunk = checked.type === 'jpeg' ? shrinkJpeg(forwarded, uploadLimit) : shrinkPng(forwarded, uploadLimit);
+		if (!shrunk) return tooLarge(forwarded.length, `${room}; no metadata or recompression makes it fit, and the package has no ${checked.type.toUpperCase()} decoder to re-encode it`);
 		return {
-			result: { ...checked, fileName: kept.fileName, converted: false, outputMimeType: kept.mimeType, outputSize: forwarded.length },
-			output: kept,
+			result: { ...summary, notes: [...checked.notes, ...shrunk.steps], outputSize: shrunk.bytes.length, shrunk: { fromBytes: forwarded.length, steps: shrunk.steps } },
+			output: { ...kept, bytes: shrunk.bytes, asSent: false },
 		};
 	}
 
@@ -86,7 +108,7 @@ export async function processInvoiceFile(bytes: Uint8Array, options: ProcessOpti
 	let jpeg: Buffer;
 	try {
 		jpeg = await convertHeifToJpeg(forwarded, quality);
-		while (jpeg.length > limits.maxBytes && quality > QUALITY_FLOOR) {
+		while (jpeg.length > uploadLimit && quality > QUALITY_FLOOR) {
 			quality = Math.max(QUALITY_FLOOR, quality - QUALITY_STEP);
 			jpeg = await convertHeifToJpeg(forwarded, quality);
 		}
@@ -94,15 +116,9 @@ export async function processInvoiceFile(bytes: Uint8Array, options: ProcessOpti
 		if (error instanceof RangeError) throw error; // a configuration mistake, not the sender's file
 		return { result: reject('conversion_failed', bytes.length, `heic-convert: ${(error as Error).message}`, {}, { type: checked.type, mimeType: checked.mimeType }) };
 	}
-	if (jpeg.length > limits.maxBytes) {
-		return {
-			result: reject('too_large', bytes.length, `converted JPEG is ${jpeg.length} bytes even at quality ${quality}`, {
-				// What is too large is the JPEG Qonto would get, not the photo as sent.
-				sizeMb: sizeInMegabytes(jpeg.length),
-				limitMb: megabytes(limits.maxBytes),
-				limitBytes: limits.maxBytes,
-			}),
-		};
+	if (jpeg.length > uploadLimit) {
+		// What is too large is the JPEG Qonto would get, not the photo as sent.
+		return tooLarge(jpeg.length, `converted JPEG is ${jpeg.length} bytes even at quality ${quality}, limit ${uploadLimit} bytes`);
 	}
 	const decoded = inspectJpeg(jpeg);
 	const width = decoded.ok ? decoded.width : 0;

@@ -33,12 +33,11 @@ export const MAX_PER_PAGE = 100;
 
 /**
  * Qonto documents "15 MB" for a whole supplier-invoice bulk request and for attachments. Qonto runs on Rails, where
- * `15.megabytes` is 15 × 1024 × 1024 bytes, and the WhatsApp Inbox node counts MB the same way; files are refused
- * above 14.9 MB so that the multipart envelope (a few hundred bytes) still fits.
+ * `15.megabytes` is 15 × 1024 × 1024 bytes, and the WhatsApp Inbox node counts MB the same way. The limit is per
+ * request: the file gets what the multipart envelope leaves (src/qonto/room.ts).
  */
 export const MEGABYTE = 1024 * 1024;
 export const MAX_REQUEST_BYTES = 15 * MEGABYTE;
-export const DEFAULT_MAX_FILE_MB = 14.9;
 
 /** Transaction statuses accepted by `status[]`. */
 export const TRANSACTION_STATUSES = ['pending', 'declined', 'completed'] as const;

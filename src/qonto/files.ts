@@ -4,7 +4,8 @@
  */
 import { ReasonedError } from '../common/failure';
 import { formatBytes } from '../common/stream';
-import { DEFAULT_MAX_FILE_MB, MAX_REQUEST_BYTES, MEGABYTE, QONTO_REASONS } from './constants';
+import { MAX_REQUEST_BYTES, MEGABYTE, QONTO_REASONS } from './constants';
+import { MAX_FILE_NAME_BYTES, limitInMegabytes } from './room';
 
 export type QontoFileKind = 'jpeg' | 'png' | 'pdf';
 
@@ -55,16 +56,26 @@ export function requireQontoFileType(bytes: Buffer): QontoFileType {
 	);
 }
 
-/** Bytes from a "Max File Size (MB)" parameter; the default 14.9 MB leaves room for the multipart envelope. */
-export function maxBytesFromMb(megabytes: unknown): number {
-	const value = typeof megabytes === 'number' && Number.isFinite(megabytes) && megabytes > 0 ? megabytes : DEFAULT_MAX_FILE_MB;
-	return Math.floor(value * MEGABYTE);
+/**
+ * Bytes from the optional "Max File Size (MB)" parameter, a limit stricter than Qonto's own; null when it is not a
+ * positive number (empty or 0: only Qonto's request limit applies, see assertRequestSize).
+ */
+export function maxBytesFromMb(megabytes: unknown): number | null {
+	return typeof megabytes === 'number' && Number.isFinite(megabytes) && megabytes > 0 ? Math.floor(megabytes * MEGABYTE) : null;
 }
 
-/** Two sizes for one message; in bytes when rounding would print them the same. */
+/** A limit for a message, rounded down (15 MiB less 500 bytes is 14.9 MB, not 15 MB): every size up to it fits. */
+function formatLimit(limit: number): string {
+	if (limit >= MEGABYTE) return `${limitInMegabytes(limit)} MB`;
+	if (limit >= 1024) return `${Math.floor((limit / 1024) * 10) / 10} KB`;
+	return `${limit} bytes`;
+}
+
+/** Two sizes for one message; in bytes when they are within a tenth of the unit, where rounding would blur them. */
 function formatSizes(size: number, limit: number): [string, string] {
-	const [a, b] = [formatBytes(size), formatBytes(limit)];
-	return a === b ? [`${size.toLocaleString('en-US')} bytes`, `${limit.toLocaleString('en-US')} bytes`] : [a, b];
+	const unit = limit >= MEGABYTE ? MEGABYTE : limit >= 1024 ? 1024 : 1;
+	if (size - limit < unit / 10) return [`${size.toLocaleString('en-US')} bytes`, `${limit.toLocaleString('en-US')} bytes`];
+	return [formatBytes(size), formatLimit(limit)];
 }
 
 /** Refuses a file over the limit before anything is sent. */
@@ -80,22 +91,46 @@ export function assertFileSize(size: number, maxBytes: number): void {
 	}
 }
 
-/** Refuses a request body over Qonto's 15 MB request limit (the file plus the multipart envelope). */
-export function assertRequestSize(size: number): void {
-	if (size > MAX_REQUEST_BYTES) {
-		const [shown, limit] = formatSizes(size, MAX_REQUEST_BYTES);
+/**
+ * Refuses a request over Qonto's limit of 15 MB per request (the file plus the multipart form around it). The limit
+ * named is the room for the file in this request, so the message holds for the file the sender chose.
+ */
+export function assertRequestSize(requestBytes: number, fileBytes: number = requestBytes): void {
+	if (requestBytes > MAX_REQUEST_BYTES) {
+		const envelope = requestBytes - fileBytes;
+		const room = MAX_REQUEST_BYTES - envelope;
+		const [shown, limit] = formatSizes(fileBytes, room);
 		throw new ReasonedError(
 			QONTO_REASONS.fileTooLarge,
-			`The upload would be ${shown}, over Qonto's request limit of ${limit}`,
-			{ limitBytes: MAX_REQUEST_BYTES, sizeBytes: size },
-			'Use a smaller file.',
+			`The file is ${shown}, larger than the limit of ${limit} for a Qonto upload`,
+			{ limitBytes: room, sizeBytes: fileBytes, requestBytes, requestLimitBytes: MAX_REQUEST_BYTES },
+			`Qonto's request limit is 15 MB (${MAX_REQUEST_BYTES.toLocaleString('en-US')} bytes) for the file and the ${envelope.toLocaleString('en-US')} bytes of form around it. Ask for a smaller file (a photo of the page instead of a scan, or a compressed PDF).`,
 		);
 	}
 }
 
+/** Bytes of a file name as the multipart form writes it (UTF-8, `"` as %22; control characters are already gone). */
+function formBytes(text: string): number {
+	return Buffer.byteLength(text.replace(/"/g, '%22'), 'utf8');
+}
+
+/** Cuts a file-name stem, by whole characters, so that stem and suffix take at most MAX_FILE_NAME_BYTES in the form. */
+function capStem(stem: string, suffix: string): string {
+	let budget = MAX_FILE_NAME_BYTES - formBytes(suffix);
+	if (formBytes(stem) <= budget) return stem;
+	let kept = '';
+	for (const character of stem) {
+		budget -= formBytes(character);
+		if (budget < 0) break;
+		kept += character;
+	}
+	return kept.trim() || 'document';
+}
+
 /**
  * A file name Qonto shows to the bookkeeper: the given one (path and control characters removed) with an extension
- * that matches the real type, or one made from the fallback stem.
+ * that matches the real type, or one made from the fallback stem; cut to MAX_FILE_NAME_BYTES, so that the form around
+ * the file stays within the room the file check counts on (src/qonto/room.ts).
  */
 export function fileNameFor(type: QontoFileType, given: string | null | undefined, fallbackStem = 'document'): string {
 	const base = (given ?? '')
@@ -103,7 +138,9 @@ export function fileNameFor(type: QontoFileType, given: string | null | undefine
 		.replace(/[\u0000-\u001f\u007f]/g, '')
 		.trim();
 	const stem = base.replace(/\.[A-Za-z0-9]{1,5}$/, '').trim() || fallbackStem.replace(/[^\w.-]+/g, '_') || 'document';
-	const extension = /\.([A-Za-z0-9]{1,5})$/.exec(base)?.[1]?.toLowerCase();
-	const matches = extension !== undefined && (extension === type.extension || (type.kind === 'jpeg' && extension === 'jpeg'));
-	return matches ? base : `${stem}.${type.extension}`;
+	const extension = /\.([A-Za-z0-9]{1,5})$/.exec(base)?.[1];
+	const matches = extension !== undefined && (extension.toLowerCase() === type.extension || (type.kind === 'jpeg' && extension.toLowerCase() === 'jpeg'));
+	const suffix = `.${matches ? extension : type.extension}`;
+	if (matches && formBytes(base) <= MAX_FILE_NAME_BYTES) return base;
+	return `${capStem(stem, suffix)}${suffix}`;
 }

@@ -65,3 +65,13 @@ export function buildMultipartBody(parts: readonly MultipartPart[], boundary: st
 	}
 	return { body, contentType: `multipart/form-data; boundary=${boundary}`, boundary };
 }
+
+/**
+ * The bytes buildMultipartBody writes around the file contents (boundary lines, part headers with the file name
+ * and type, the other fields): the body of these parts with every file emptied. Exact for any boundary as long as
+ * newBoundary()'s, since a file contributes only its own length.
+ */
+export function multipartEnvelopeBytes(parts: readonly MultipartPart[], boundary: string = newBoundary()): number {
+	const emptied = parts.map((part): MultipartPart => (isFilePart(part) ? { ...part, data: Buffer.alloc(0) } : part));
+	return buildMultipartBody(emptied, boundary).body.length;
+}

@@ -184,6 +184,22 @@ describe('QontoFake', () => {
 			expect(fake.attachments()).toHaveLength(0);
 		});
 
+		it('limits the request (file and form together), not the file alone', async () => {
+			const small = new QontoFake({ maxAttachmentBytes: 2_000 });
+			await small.start();
+			try {
+				const post = (bytes: Buffer) =>
+					fetch(`${small.url}/v2/transactions/${transactionId}/attachments`, { method: 'POST', headers: { authorization: small.apiKeyHeader, 'x-qonto-idempotency-key': `k-${bytes.length}` }, body: fileForm(bytes, 'a.pdf') });
+				// A file of 1,990 bytes is under the limit, but not with the form around it.
+				const refused = await post(Buffer.concat([PDF, Buffer.alloc(1_990 - PDF.length)]));
+				expect(refused.status).toBe(422);
+				expect((await readJson(refused)).errors[0].detail).toMatch(/request is too large/);
+				expect((await post(Buffer.concat([PDF, Buffer.alloc(1_500 - PDF.length)]))).status).toBe(200);
+			} finally {
+				await small.stop();
+			}
+		});
+
 		it('attaches a JPEG: 200 with an empty body, then visible on the transaction', async () => {
 			const response = await attach(JPEG, 'key-1');
 			expect(response.status).toBe(200);
@@ -289,6 +305,13 @@ describe('QontoFake', () => {
 			clock.advance(31 * MINUTE);
 			await bulk(bulkForm([{ bytes: PDF, key: 'wamid-xyz:org-1' }]));
 			expect(fake.supplierInvoices()).toHaveLength(2);
+		});
+
+		it('limits the whole request to 15 MiB, not each file to 10 MiB (the endpoint reference)', async () => {
+			const twelve = Buffer.concat([PDF, Buffer.alloc(12 * 1024 * 1024)]);
+			const body = await readJson(await bulk(bulkForm([{ bytes: twelve, key: 'big-1' }])));
+			expect(body.errors).toEqual([]);
+			expect(fake.supplierInvoices()).toHaveLength(1);
 		});
 
 		it('refuses more than 20 invoices with limit_reached, still 200', async () => {

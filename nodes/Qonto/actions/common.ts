@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_FILE_MB } from '../../../src/qonto/constants';
 import type { ExecutionState } from '../helpers';
 
 /** Every operation: `description` (its parameters, shown for its resource and operation) and `execute` for one item. */
@@ -52,9 +51,10 @@ export const uploadFileOptions: INodeProperties[] = [
 		displayName: 'Max File Size (MB)',
 		name: 'maxFileSizeMb',
 		type: 'number',
-		typeOptions: { minValue: 0.001, numberPrecision: 3 },
-		default: DEFAULT_MAX_FILE_MB,
-		description: 'Larger files are refused before sending: Qonto takes at most 15 MB per request. 1 MB = 1024 × 1024 bytes.',
+		typeOptions: { minValue: 0, numberPrecision: 3 },
+		default: 0,
+		description:
+			"A limit stricter than Qonto's own, for the file alone; 0 for none. Qonto takes at most 15 MB per request, the file and the form around it (a few hundred bytes): larger requests are refused before sending, naming the room left for the file. 1 MB = 1024 × 1024 bytes.",
 	},
 ];
 

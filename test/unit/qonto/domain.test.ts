@@ -4,9 +4,11 @@ import { join } from 'node:path';
 
 import { currencyExponent, decimalToMinorUnits, moneyToMinorUnits } from '../../../src/qonto/amounts';
 import { assertFileSize, assertRequestSize, fileNameFor, maxBytesFromMb, requireQontoFileType, sniffQontoFileType } from '../../../src/qonto/files';
+import { buildMultipartBody, multipartEnvelopeBytes } from '../../../src/qonto/multipart';
+import { MAX_FILE_NAME_BYTES, QONTO_FILE_ROOM_BYTES, fileRoomOf, limitInMegabytes } from '../../../src/qonto/room';
 import { buildQueryString, pathSegment, withQuery } from '../../../src/qonto/query';
 import { apiKeyAuthorization, connectionFromCredentials, connectionHeaders, resolveApiBaseUrl, resolveOAuthUrls } from '../../../src/qonto/settings';
-import { interpretBulkUpload, normalizeSupplierInvoice, splitList, supplierInvoiceQuery } from '../../../src/qonto/supplierInvoices';
+import { interpretBulkUpload, normalizeSupplierInvoice, splitList, supplierInvoiceQuery, supplierInvoiceUploadParts } from '../../../src/qonto/supplierInvoices';
 import { accountSelectorFrom, dateWindow, mergeTransactions, normalizeTransaction, transactionQuery } from '../../../src/qonto/transactions';
 
 const QONTO = join(__dirname, '../../fixtures/api/qonto/docs_examples');
@@ -178,12 +180,21 @@ describe('files', () => {
 	});
 
 	it('checks sizes in MB of 1024 × 1024 bytes', () => {
-		expect(maxBytesFromMb(undefined)).toBe(Math.floor(14.9 * 1024 * 1024));
+		// No Max File Size (empty or 0): only Qonto's own request limit; the old default 14.9 stays a stricter limit when set.
+		expect(maxBytesFromMb(undefined)).toBeNull();
+		expect(maxBytesFromMb(0)).toBeNull();
+		expect(maxBytesFromMb(14.9)).toBe(Math.floor(14.9 * 1024 * 1024));
 		expect(maxBytesFromMb(10)).toBe(10 * 1024 * 1024);
-		expect(() => assertFileSize(10 * 1024 * 1024 + 1, maxBytesFromMb(10))).toThrow('The file is 10,485,761 bytes, larger than the limit of 10,485,760 bytes for a Qonto upload');
-		expect(() => assertFileSize(20 * 1024 * 1024, maxBytesFromMb(10))).toThrow('The file is 20 MB, larger than the limit of 10 MB for a Qonto upload');
+		expect(() => assertFileSize(10 * 1024 * 1024 + 1, 10 * 1024 * 1024)).toThrow('The file is 10,485,761 bytes, larger than the limit of 10,485,760 bytes for a Qonto upload');
+		expect(() => assertFileSize(20 * 1024 * 1024, 10 * 1024 * 1024)).toThrow('The file is 20 MB, larger than the limit of 10 MB for a Qonto upload');
 		expect(() => assertFileSize(100, 100)).not.toThrow();
-		expect(() => assertRequestSize(15 * 1024 * 1024 + 1)).toThrow(/over Qonto's request limit/);
+	});
+
+	it("refuses a request over Qonto's 15 MiB, naming the room the form leaves for the file", () => {
+		const request = 15 * 1024 * 1024;
+		expect(() => assertRequestSize(request, request - 500)).not.toThrow();
+		expect(() => assertRequestSize(request + 1, request - 499)).toThrow('The file is 15,728,141 bytes, larger than the limit of 15,728,140 bytes for a Qonto upload');
+		expect(() => assertRequestSize(20 * 1024 * 1024, 20 * 1024 * 1024 - 500)).toThrow('The file is 20 MB, larger than the limit of 14.9 MB for a Qonto upload');
 	});
 
 	it('keeps the given name, fixing the extension and removing paths', () => {
@@ -195,6 +206,19 @@ describe('files', () => {
 		expect(fileNameFor(pdf, '../../etc/passwd')).toBe('passwd.pdf');
 		expect(fileNameFor(pdf, '')).toBe('document.pdf');
 		expect(fileNameFor(pdf, undefined, 'wamid.X')).toBe('wamid.X.pdf');
+		// Cut to MAX_FILE_NAME_BYTES as written in the form (UTF-8, " as %22), by whole characters, extension kept.
+		expect(fileNameFor(pdf, `${'a'.repeat(300)}.PDF`)).toBe(`${'a'.repeat(MAX_FILE_NAME_BYTES - 4)}.PDF`);
+		expect(Buffer.byteLength(fileNameFor(jpeg, `${'"€'.repeat(100)}.heic`).replace(/"/g, '%22'))).toBeLessThanOrEqual(MAX_FILE_NAME_BYTES);
+		expect(fileNameFor(jpeg, `${'😀'.repeat(100)}.jpg`)).toBe(`${'😀'.repeat(39)}.jpg`);
+	});
+
+	it('computes the form around a file exactly (files emptied), and the room it leaves in 15 MiB', () => {
+		const parts = supplierInvoiceUploadParts({ file: Buffer.alloc(12_345), fileName: 'reçu "1".jpg', contentType: 'image/jpeg', idempotencyKey: 'k', source: 'integration', meta: { a: 1 }, skipAttachmentMatcher: true });
+		const envelope = multipartEnvelopeBytes(parts);
+		expect(buildMultipartBody(parts).body.length).toBe(envelope + 12_345);
+		expect(fileRoomOf(parts)).toBe(15 * 1024 * 1024 - envelope);
+		expect(limitInMegabytes(QONTO_FILE_ROOM_BYTES)).toBe(14.9);
+		expect(limitInMegabytes(15 * 1024 * 1024)).toBe(15);
 	});
 });
 

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { QontoFake } from '../../contract-fakes/qonto';
 import { ORGANIZATION_ID } from '../../contract-fakes/qontoData';
 import { IDEMPOTENCY_NAMESPACES, uuidFromName } from '../../../src/qonto/idempotency';
+import { MAX_FILE_NAME_BYTES, QONTO_FILE_ROOM_BYTES } from '../../../src/qonto/room';
 import { binaryItem, readFixtureFile, runNode, runNodeExpectingError } from './harness';
 
 const fake = new QontoFake();
@@ -32,6 +33,11 @@ const jpeg = readFixtureFile('receipt.jpg');
 
 const pdfItem = (json: IDataObject = { messageId: 'wamid.HBgM1', organizationId: ORGANIZATION_ID }): INodeExecutionData =>
 	binaryItem(json, pdf, 'Rechnung März.PDF', 'application/octet-stream');
+/** A valid-looking PDF (the fixture, padded) of exactly `size` bytes. */
+const pdfOfSize = (size: number) => Buffer.concat([pdf, Buffer.alloc(size - pdf.length)]);
+/** A name of MAX_FILE_NAME_BYTES and the longest fields with default values: the largest form of the default room. */
+const LONGEST_NAME = `${'x'.repeat(MAX_FILE_NAME_BYTES - 4)}.pdf`;
+const largestOptions = { options: { source: 'transaction_attachment', meta: '{"integration_type": "whatsapp", "connector": "n8n"}', skipAttachmentMatcher: false } };
 const upload = (extra: IDataObject = {}) => ({ resource: 'supplierInvoice', operation: 'upload', binaryPropertyName: 'data', ...extra });
 const attach = (transactionId: string, extra: IDataObject = {}) => ({ resource: 'attachment', operation: 'attachToTransaction', transactionId, binaryPropertyName: 'data', ...extra });
 
@@ -136,11 +142,17 @@ describe('Supplier Invoice > Upload', () => {
 			expect(fake.requests()).toHaveLength(0);
 		});
 
-		it('a file over the limit (default 14.9 MB), with the sizes in the message', async () => {
-			const big = Buffer.concat([pdf, Buffer.alloc(Math.floor(14.9 * 1024 * 1024) - pdf.length + 1)]);
-			const { error } = await runNodeExpectingError({ items: [binaryItem({ messageId: 'wamid.BIG' }, big, 'big.pdf')], parameters: upload(), credentials });
-			expect(error.message).toBe('The file is 15,623,783 bytes, larger than the limit of 15,623,782 bytes for a Qonto upload');
+		it('a file one byte over the room a 15 MiB request leaves, with the exact limit in the message', async () => {
+			const { error } = await runNodeExpectingError({ items: [binaryItem({ messageId: 'wamid.BIG', organizationId: ORGANIZATION_ID }, pdfOfSize(QONTO_FILE_ROOM_BYTES + 1), LONGEST_NAME)], parameters: upload(largestOptions), credentials });
+			expect(error.message).toBe(`The file is 15,727,668 bytes, larger than the limit of 15,727,667 bytes for a Qonto upload`);
 			expect(error.context).toMatchObject({ reason: 'file_too_large' });
+			expect(error.description).toMatch(/15 MB \(15,728,640 bytes\) for the file and the 973 bytes of form around it/);
+			expect(fake.requests()).toHaveLength(0);
+		});
+
+		it('a file over an explicit Max File Size (14.9 MB, the old default, still works as a stricter limit)', async () => {
+			const { error } = await runNodeExpectingError({ items: [binaryItem({ messageId: 'wamid.BIG' }, pdfOfSize(Math.floor(14.9 * 1024 * 1024) + 1), 'big.pdf')], parameters: upload({ options: { maxFileSizeMb: 14.9 } }), credentials });
+			expect(error.message).toBe('The file is 15,623,783 bytes, larger than the limit of 15,623,782 bytes for a Qonto upload');
 			expect(fake.requests()).toHaveLength(0);
 		});
 
@@ -149,6 +161,34 @@ describe('Supplier Invoice > Upload', () => {
 			expect(error.message).toMatch(/binary file 'data'/);
 			expect(fake.requests()).toHaveLength(0);
 		});
+	});
+});
+
+describe("Qonto's 15 MB is per request: the file gets what the form leaves", () => {
+	it('the room is 15 MiB less the largest form the node builds with default options', () => {
+		expect(QONTO_FILE_ROOM_BYTES).toBe(15 * 1024 * 1024 - 973);
+	});
+
+	it('uploads a PDF of exactly the room (longest name, longest default fields): the built body is exactly 15 MiB', async () => {
+		const { output } = await runNode({ items: [binaryItem({ messageId: 'wamid.ROOM' }, pdfOfSize(QONTO_FILE_ROOM_BYTES), LONGEST_NAME)], parameters: upload(largestOptions), credentials });
+		const [request] = fake.requests({ route: 'supplier_invoices.bulk' });
+		expect(request.body.length).toBe(15 * 1024 * 1024);
+		expect(request.parts?.[0].data.length).toBe(QONTO_FILE_ROOM_BYTES);
+		expect(output[0].json).toMatchObject({ status: 'to_review' });
+	});
+
+	it('a file name longer than the form allows is shortened, keeping the extension', async () => {
+		await runNode({ items: [binaryItem({ messageId: 'wamid.LONG' }, pdf, `${'é'.repeat(200)}.pdf`)], parameters: upload(), credentials });
+		const [file] = fake.requests({ route: 'supplier_invoices.bulk' })[0].parts ?? [];
+		expect(file.fileName).toBe(`${'é'.repeat(78)}.pdf`);
+	});
+
+	it('attaches a PDF of the room size to a transaction (a smaller form), the body under 15 MiB', async () => {
+		const transactionId = fake.transactions()[0].id as string;
+		await runNode({ items: [binaryItem({ messageId: 'wamid.ROOM' }, pdfOfSize(QONTO_FILE_ROOM_BYTES), LONGEST_NAME)], parameters: attach(transactionId), credentials });
+		const [request] = fake.requests({ route: 'transaction_attachments.create' });
+		expect(request.status).toBe(200);
+		expect(request.body.length).toBeLessThanOrEqual(15 * 1024 * 1024);
 	});
 });
 

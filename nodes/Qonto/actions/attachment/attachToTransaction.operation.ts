@@ -55,7 +55,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, state:
 	const file = await readInputFile(this, itemIndex, binaryPropertyName, options.maxFileSizeMb, typeof options.fileName === 'string' ? options.fileName : undefined);
 	const { key } = await idempotencyKeyFor(this, itemIndex, state, IDEMPOTENCY_NAMESPACES.transactionAttachment, file.bytes, transactionId);
 	const multipart = buildMultipartBody([{ name: 'file', data: file.bytes, fileName: file.fileName, contentType: file.type.mimeType }]);
-	assertRequestSize(multipart.body.length);
+	assertRequestSize(multipart.body.length, file.bytes.length);
 
 	const body = await qontoRequest(this, itemIndex, {
 		method: 'POST',

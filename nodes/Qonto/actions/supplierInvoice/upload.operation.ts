@@ -94,7 +94,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, state:
 			skipAttachmentMatcher: typeof options.skipAttachmentMatcher === 'boolean' ? options.skipAttachmentMatcher : undefined,
 		}),
 	);
-	assertRequestSize(multipart.body.length);
+	assertRequestSize(multipart.body.length, file.bytes.length);
 
 	let invoice: Record<string, unknown> = {};
 	await qontoRequest(this, itemIndex, {
