@@ -12,8 +12,8 @@ function replaceSameLength(pdf: Buffer, from: string, to: string): Buffer {
 	return Buffer.from(text.split(from).join(to), 'latin1');
 }
 
-/** A PDF 1.5 whose objects 1… are the given dictionaries, all inside one compressed object stream. */
-function objectStreamPdf(bodies: string[]): Buffer {
+/** The compressed content of an object stream holding objects 1… (the given dictionaries), and its /First offset. */
+function objectStreamContent(bodies: string[]): { first: number; data: Buffer } {
 	let offset = 0;
 	const pairs = bodies.map((body, i) => {
 		const pair = `${i + 1} ${offset}`;
@@ -21,12 +21,17 @@ function objectStreamPdf(bodies: string[]): Buffer {
 		return pair;
 	});
 	const header = pairs.join(' ') + '\n';
-	const data = deflateSync(Buffer.from(header + bodies.join('\n'), 'latin1'));
+	return { first: header.length, data: deflateSync(Buffer.from(header + bodies.join('\n'), 'latin1')) };
+}
+
+/** A PDF 1.5 whose objects 1… are the given dictionaries, all inside one compressed object stream. */
+function objectStreamPdf(bodies: string[]): Buffer {
+	const { first, data } = objectStreamContent(bodies);
 	const number = bodies.length + 1;
 	return Buffer.from(
 		[
 			'%PDF-1.5\n',
-			`${number} 0 obj\n<</Type/ObjStm/N ${bodies.length}/First ${header.length}/Filter/FlateDecode/Length ${data.length}>>\nstream\n`,
+			`${number} 0 obj\n<</Type/ObjStm/N ${bodies.length}/First ${first}/Filter/FlateDecode/Length ${data.length}>>\nstream\n`,
 			data.toString('latin1'),
 			'\nendstream\nendobj\n',
 			`${number + 1} 0 obj\n<</Type/XRef/Root 1 0 R/Size ${number + 2}>>\nstream\n\nendstream\nendobj\nstartxref\n0\n%%EOF\n`,
@@ -63,17 +68,10 @@ describe('PDF checks', () => {
 
 	it('reads an object stream with an indirect /Length and notes a page tree that disagrees with the page objects', () => {
 		const bodies = ['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[3 0 R]/Count 2>>', '<</Type/Page/Parent 2 0 R>>'];
-		let offset = 0;
-		const pairs = bodies.map((body, i) => {
-			const pair = `${i + 1} ${offset}`;
-			offset += body.length + 1;
-			return pair;
-		});
-		const header = pairs.join(' ') + '\n';
-		const data = deflateSync(Buffer.from(header + bodies.join('\n'), 'latin1'));
+		const { first, data } = objectStreamContent(bodies);
 		const parts = [
 			'%PDF-1.5\n',
-			`4 0 obj\n<</Type/ObjStm/N 3/First ${header.length}/Filter/FlateDecode/Length 5 0 R>>\nstream\n`,
+			`4 0 obj\n<</Type/ObjStm/N 3/First ${first}/Filter/FlateDecode/Length 5 0 R>>\nstream\n`,
 			data.toString('latin1'),
 			'\nendstream\nendobj\n',
 			`5 0 obj\n${data.length}\nendobj\n`,
