@@ -6,7 +6,18 @@ module.exports = {
 	parser: '@typescript-eslint/parser',
 	parserOptions: { project: ['./tsconfig.json'], sourceType: 'module', extraFileExtensions: ['.json'] },
 	ignorePatterns: ['.eslintrc.js', '**/*.js', '**/node_modules/**', '**/dist/**'],
+	plugins: ['@typescript-eslint'],
+	extends: ['plugin:@typescript-eslint/recommended'],
+	rules: {
+		// A leading underscore marks what a signature must take but the body does not use (as tsc's noUnused* allow).
+		'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+	},
 	overrides: [
+		{
+			// The contract fakes read and rewrite third-party JSON payloads (Meta, Qonto, Mindee fixtures) of open shape.
+			files: ['./test/contract-fakes/**/*.ts'],
+			rules: { '@typescript-eslint/no-explicit-any': 'off' },
+		},
 		{ files: ['package.json'], parserOptions: { project: null }, plugins: ['eslint-plugin-n8n-nodes-base'], extends: ['plugin:n8n-nodes-base/community'] },
 		{ files: ['./credentials/**/*.ts'], plugins: ['eslint-plugin-n8n-nodes-base'], extends: ['plugin:n8n-nodes-base/credentials'], rules: {
 			// "Only applicable to nodes in the main repository" (the rule's own words): there documentationUrl is a docs
