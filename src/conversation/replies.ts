@@ -53,7 +53,7 @@ export function waitingReason(service: Service, error: string): string {
 }
 
 const WAITED_FOR = new RegExp(`^${WAITING_PREFIX}(mindee|qonto|whatsapp):`);
-const serviceWaitedFor = (ledgerReason: unknown): Service | undefined => (WAITED_FOR.exec(String(ledgerReason ?? ''))?.[1] as Service | undefined) ?? undefined;
+const serviceWaitedFor = (ledgerReason: unknown): Service | undefined => WAITED_FOR.exec(String(ledgerReason ?? ''))?.[1] as Service | undefined;
 
 export function failureReply(failed: Record<string, unknown>, inbox: Pick<InboxContext, 'texts' | 'maxFileSizeMb'>): FailureReply {
 	const fileCheck = failed.fileCheck as { reason?: unknown; size?: unknown; params?: Record<string, unknown> } | undefined;

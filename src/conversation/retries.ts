@@ -37,10 +37,8 @@ export interface RetryPlan {
 export const WAITING_PREFIX = 'waiting: ';
 
 const MINUTE_MS = 60_000;
-const time = (value: unknown): number => {
-	const parsed = Date.parse(textOf(value));
-	return Number.isFinite(parsed) ? parsed : NaN;
-};
+/** Milliseconds of a time written as text in the ledger, NaN when there is none. */
+const time = (value: unknown): number => Date.parse(textOf(value));
 
 function storedMessage(row: Record<string, unknown>): Record<string, unknown> {
 	try {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { overtakenBy, toLedgerRow, type LedgerRow } from '../../../src/conversation/ledger';
-import { secondInput } from './common';
+import { overtakenBy } from '../../../src/conversation/ledger';
+import { ledgerRowsOnSecondInput } from './common';
 
 const show = { show: { operation: ['checkAttempt'] } };
 
@@ -36,9 +36,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const rows = secondInput(this)
-		.map((item) => toLedgerRow(item.json))
-		.filter((row): row is LedgerRow => row !== null);
+	const rows = ledgerRowsOnSecondInput(this);
 	const [current, overtaken]: INodeExecutionData[][] = [[], []];
 	this.getInputData(0).forEach((item, itemIndex) => {
 		const reason = overtakenBy(rows, String(this.getNodeParameter('messageId', itemIndex, '')), Number(this.getNodeParameter('attempt', itemIndex, 0)) || 0);

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { findEarlierCopy, toLedgerRow, type LedgerRow } from '../../../src/conversation/ledger';
-import { secondInput } from './common';
+import { findEarlierCopy } from '../../../src/conversation/ledger';
+import { ledgerRowsOnSecondInput } from './common';
 
 const show = { show: { operation: ['checkSameFile'] } };
 
@@ -47,9 +47,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const files = this.getInputData(0);
-	const rows = secondInput(this)
-		.map((item) => toLedgerRow(item.json))
-		.filter((row): row is LedgerRow => row !== null);
+	const rows = ledgerRowsOnSecondInput(this);
 	const [newFiles, sameFiles]: INodeExecutionData[][] = [[], []];
 	files.forEach((item, itemIndex) => {
 		const file = {

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { toLedgerRow, type LedgerRow } from '../../../src/conversation/ledger';
+
 export async function activationSecret(context: IExecuteFunctions): Promise<string> {
 	const credentials = await context.getCredentials<{ activationSecret?: string }>('invoiceInboxActivationApi');
 	const secret = credentials.activationSecret ?? '';
@@ -19,4 +21,11 @@ export function secondInput(context: IExecuteFunctions): INodeExecutionData[] {
 	} catch {
 		return [];
 	}
+}
+
+/** The "whatsapp_documents" rows on input 2 (an empty item from a lookup that found nothing is no row). */
+export function ledgerRowsOnSecondInput(context: IExecuteFunctions): LedgerRow[] {
+	return secondInput(context)
+		.map((item) => toLedgerRow(item.json))
+		.filter((row): row is LedgerRow => row !== null);
 }
