@@ -13,7 +13,7 @@
  */
 import type { Execution, N8nInstance } from '../test/harness';
 import type { SampleReceipt } from '../test/contract-fakes';
-import { ana, startInvoiceInbox, waitFor, type InvoiceInbox } from '../test/support/invoiceInbox';
+import { startInvoiceInbox, waitFor, type InvoiceInbox } from '../test/support/invoiceInbox';
 
 type Row = Record<string, unknown>;
 
@@ -101,7 +101,7 @@ export async function deliverDuplicates(inbox: InvoiceInbox, file: SampleReceipt
 		attachments: qonto.attachments().filter((attachment) => attachment.sha256 === file.sha256 && attachment.transactionId).length,
 		downloads: downloads() - before.downloads,
 		extractions: extractions() - before.extractions,
-		reactions: whatsapp.sentReactions(ana.waId ?? '').filter((reaction) => reaction.messageId === messageId).map((reaction) => reaction.emoji),
+		reactions: inbox.reactionsOn(messageId),
 		finalReaction: whatsapp.reactionOn(messageId),
 		msToFinal,
 		claims: await byMessage('whatsapp_claims'),

@@ -19,7 +19,6 @@ describe('exactly once', () => {
 	});
 	afterAll(async () => await inbox?.stop());
 
-	const reactionsOn = (messageId: string) => inbox.fakes.whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).map((reaction) => reaction.emoji);
 
 	test('the same delivery posted 20 times at once: one download, one extraction, one invoice, one attachment, one 🔎', async () => {
 		const { whatsapp, mindee, qonto } = inbox.fakes;
@@ -39,7 +38,7 @@ describe('exactly once', () => {
 		expect(executions?.map((execution) => execution.status)).toEqual(Array(20).fill('success'));
 		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
 		// Every reaction after the single 🔎 is ✅: the claim's loser that came after the end repeats it, the others stay quiet.
-		const reactions = reactionsOn(messageId);
+		const reactions = inbox.reactionsOn(messageId);
 		expect(reactions[0]).toBe('🔎');
 		expect(reactions.filter((emoji) => emoji === '🔎')).toHaveLength(1);
 		expect(reactions.slice(1).every((emoji) => emoji === '✅')).toBe(true);
@@ -121,9 +120,9 @@ describe('exactly once', () => {
 		expect(String(row?.reason)).toMatch(/^unsupported_type/);
 
 		const replies = inbox.fakes.whatsapp.sentTexts(SENDER).length;
-		const reactions = reactionsOn(messageId).length;
+		const reactions = inbox.reactionsOn(messageId).length;
 		await inbox.sendDocument(gif, 'receipt.jpg', 'image/jpeg', { messageId });
-		expect(await waitFor(() => (reactionsOn(messageId).length > reactions ? reactionsOn(messageId).at(-1) : undefined), 30_000)).toBe('❌');
+		expect(await waitFor(() => (inbox.reactionsOn(messageId).length > reactions ? inbox.reactionsOn(messageId).at(-1) : undefined), 30_000)).toBe('❌');
 		await inbox.waitUntilHandled(messageId);
 		expect(inbox.fakes.whatsapp.sentTexts(SENDER)).toHaveLength(replies);
 	});

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { SENDER, WORKFLOWS_DIR, loadWorkflow, startInvoiceInbox, type InvoiceInbox } from '../support/invoiceInbox';
+import { WORKFLOWS_DIR, loadWorkflow, startInvoiceInbox, type InvoiceInbox } from '../support/invoiceInbox';
 
 jest.setTimeout(300_000);
 
@@ -41,12 +41,12 @@ describe('the invoice inbox workflow', () => {
 	});
 
 	test('each sample receipt is stored in Qonto and attached to its own card payment, the last one stored unmatched', async () => {
-		const { qonto, whatsapp } = inbox.fakes;
+		const { qonto } = inbox.fakes;
 		for (const [index, receipt] of inbox.receipts.entries()) {
 			const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
 			expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
 			// 🔎 came first, then ✅ replaced it.
-			expect(whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).map((reaction) => reaction.emoji)).toEqual(['🔎', '✅']);
+			expect(inbox.reactionsOn(messageId)).toEqual(['🔎', '✅']);
 
 			const stored = qonto.supplierInvoices().filter((invoice) => invoice.sha256 === receipt.sha256);
 			expect(stored).toHaveLength(1);
@@ -70,13 +70,13 @@ describe('the invoice inbox workflow', () => {
 		const before = qonto.supplierInvoices().length;
 		const messageId = await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg');
 		expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
-		const reactionsAfterFirst = whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).length;
+		const reactionsAfterFirst = inbox.reactionsOn(messageId).length;
 		const downloads = whatsapp.requests({ route: 'media.download' }).length;
 		const extractions = mindee.requests({ route: 'v2.enqueue' }).length;
 		await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg', { messageId });
-		await waitUntil(() => whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).length >= reactionsAfterFirst + 1);
+		await waitUntil(() => inbox.reactionsOn(messageId).length >= reactionsAfterFirst + 1);
 		// Only the final reaction again: no 🔎, no download, no Mindee call, no upload.
-		expect(whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).slice(reactionsAfterFirst).map((reaction) => reaction.emoji)).toEqual(['✅']);
+		expect(inbox.reactionsOn(messageId).slice(reactionsAfterFirst)).toEqual(['✅']);
 		expect(whatsapp.requests({ route: 'media.download' })).toHaveLength(downloads);
 		expect(mindee.requests({ route: 'v2.enqueue' })).toHaveLength(extractions);
 		expect(qonto.supplierInvoices()).toHaveLength(before + 1);

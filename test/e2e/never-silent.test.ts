@@ -31,7 +31,6 @@ describe('never silent', () => {
 
 	const ledgerRow = async (messageId: string) => (await inbox.n8n.dataTableRows('whatsapp_documents')).find((row) => row.messageId === messageId);
 	const alertAbout = async (messageId: string) => await waitFor(() => inbox.fakes.whatsapp.sentTexts(ADMIN).find((text) => text.body.includes(messageId))?.body, 30_000);
-	const reactionsOn = (messageId: string) => inbox.fakes.whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).map((reaction) => reaction.emoji);
 
 	/** Changes one node of a running workflow the way an admin does in the editor, runs `body`, then puts it back. */
 	async function withNodeChanged(workflow: WorkflowJson, nodeName: string, parameters: Record<string, unknown>, body: () => Promise<void>) {
@@ -117,7 +116,7 @@ describe('never silent', () => {
 		expect(mindee.requests({ route: 'v2.enqueue' }).filter((request) => request.body.includes(receipt.bytes.subarray(0, 64))).length).toBeGreaterThanOrEqual(2);
 		expect(qonto.supplierInvoices()).toHaveLength(invoices + 1);
 		expect(qonto.supplierInvoices().filter((invoice) => invoice.sha256 === receipt.sha256)).toHaveLength(1);
-		expect(reactionsOn(messageId).filter((emoji) => emoji === '✅')).toHaveLength(1);
+		expect(inbox.reactionsOn(messageId).filter((emoji) => emoji === '✅')).toHaveLength(1);
 	});
 
 	test('Mindee stays down: the sweep gives up at its limit and the sender learns which service failed, not to resend a bad file', async () => {
@@ -134,8 +133,8 @@ describe('never silent', () => {
 		expect(await alertAbout(messageId)).toMatch(/ended ❌ \(readerUnavailable\): No success after/);
 		expect(qonto.supplierInvoices()).toHaveLength(invoices);
 		// 🔎 again on each of the sweep's attempts, then the one final answer.
-		expect(reactionsOn(messageId).at(-1)).toBe('❌');
-		expect(reactionsOn(messageId)).not.toContain('✅');
+		expect(inbox.reactionsOn(messageId).at(-1)).toBe('❌');
+		expect(inbox.reactionsOn(messageId)).not.toContain('✅');
 	});
 
 	test('a file the sender can fix (a GIF) gets ❌ and its reason, and no admin is bothered', async () => {

@@ -2,10 +2,7 @@
  * Exactly-once cases shared by the SQLite and the PostgreSQL end-to-end suites: the same checks, whatever database
  * holds n8n's Data Tables.
  */
-import { SENDER, waitFor, type InvoiceInbox } from './invoiceInbox';
-
-const reactionsOn = (inbox: InvoiceInbox, messageId: string) =>
-	inbox.fakes.whatsapp.sentReactions(SENDER).filter((reaction) => reaction.messageId === messageId).map((reaction) => reaction.emoji);
+import { waitFor, type InvoiceInbox } from './invoiceInbox';
 
 /** A stored message delivered again after the Qonto stand-in forgot its idempotency keys: the same ✅, still one invoice. */
 export async function expectRedeliveryAfterKeysForgotten(inbox: InvoiceInbox, receiptIndex: number, keyLifetimeMs: number): Promise<void> {
@@ -15,9 +12,9 @@ export async function expectRedeliveryAfterKeysForgotten(inbox: InvoiceInbox, re
 	expect(await inbox.waitForFinalReaction(messageId)).toBe('✅');
 	const invoices = qonto.supplierInvoices().length;
 	await new Promise((resolve) => setTimeout(resolve, keyLifetimeMs + 1_000));
-	const reactions = reactionsOn(inbox, messageId).length;
+	const reactions = inbox.reactionsOn(messageId).length;
 	await inbox.sendDocument(receipt.bytes, receipt.fileName, 'image/jpeg', { messageId });
-	expect(await waitFor(() => (reactionsOn(inbox, messageId).length > reactions ? reactionsOn(inbox, messageId).at(-1) : undefined), 30_000)).toBe('✅');
+	expect(await waitFor(() => (inbox.reactionsOn(messageId).length > reactions ? inbox.reactionsOn(messageId).at(-1) : undefined), 30_000)).toBe('✅');
 	expect(qonto.supplierInvoices()).toHaveLength(invoices);
 }
 

@@ -98,6 +98,8 @@ export interface InvoiceInbox {
 	sendListReply(row: { id: string; title: string }, from?: Sender): Promise<string>;
 	/** Waits until the message carries ✅ or ❌ (or the time runs out) and returns it. */
 	waitForFinalReaction(messageId: string, timeoutMs?: number): Promise<string | undefined>;
+	/** Every reaction the inbox put on one of the demo employee's messages, oldest first. */
+	reactionsOn(messageId: string): string[];
 	/** Posts a text message and waits for the next text sent back to the sender (undefined if none comes). */
 	sendTextAndWaitForAnswer(body: string, timeoutMs?: number, from?: Sender): Promise<{ messageId: string; answer: string | undefined }>;
 	/** Waits for the text that answers this message (quoting it). */
@@ -400,6 +402,9 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 				const envelope = listReplyMessage(row, { from: from.waId ?? '' });
 				const [message] = envelope.entry[0].changes[0].value.messages as Array<Record<string, unknown>>;
 				return await deliver(message, from);
+			},
+			reactionsOn(messageId) {
+				return fakes.whatsapp.sentReactions(recipient(ana)).filter((reaction) => reaction.messageId === messageId).map((reaction) => reaction.emoji);
 			},
 			async waitForFinalReaction(messageId, timeoutMs = 60_000) {
 				const final = await waitFor(() => {
