@@ -59,6 +59,11 @@ export interface StartOptions {
 	 * PostgreSQL that the instance starts, and removes in stop(); see scripts/postgres.mjs).
 	 */
 	database?: 'sqlite' | 'postgres';
+	/**
+	 * Another installed n8n version than the pinned one (`node scripts/n8n-runtime.mjs install --n8n <version>`), for
+	 * the 1.x smoke test: workflows are activated with 1.x's CLI, and its webhook URL variable is set.
+	 */
+	n8nVersion?: string;
 	/** Time limits in ms. Defaults: cli 120 s per command, start 180 s (until ready), activation 120 s. */
 	timeouts?: { cliMs?: number; startMs?: number; activationMs?: number };
 }
@@ -127,6 +132,8 @@ export interface N8nInstance {
 	baseUrl: string;
 	port: number;
 	userFolder: string;
+	/** n8n's version, e.g. "2.41.1". */
+	version: string;
 	/** The database n8n runs on (StartOptions.database). */
 	database: 'sqlite' | 'postgres';
 	/** Ids of the imported workflows, in the order given. */
@@ -190,6 +197,8 @@ const ENCRYPTION_KEY = 'e2e-harness-encryption-key-0123456789abcdef';
 const OWNER = { email: 'owner@harness.test', password: 'Harness-Passw0rd1', firstName: 'Harness', lastName: 'Owner' };
 const FINISHED: ReadonlySet<string> = new Set(['success', 'error', 'crashed', 'canceled', 'waiting']);
 const FORM_TRIGGER_TYPE = 'n8n-nodes-base.formTrigger';
+/** Triggers that only start when something calls the workflow (not what n8n 1.x can activate). */
+const CALLED_ONLY_TRIGGERS: ReadonlySet<string> = new Set(['n8n-nodes-base.executeWorkflowTrigger', 'n8n-nodes-base.errorTrigger', 'n8n-nodes-base.manualTrigger']);
 const live = new Set<{ stop: N8nInstance['stop'] }>();
 
 /**
@@ -242,7 +251,8 @@ export function executionError(execution: Execution): string | undefined {
  * keeps the folder and throws with the log tail.
  */
 export async function startN8n(options: StartOptions = {}): Promise<N8nInstance> {
-	const rt = runtimePaths();
+	const rt = runtimePaths(options.n8nVersion);
+	const isV1 = rt.n8nVersion.startsWith('1.');
 	const pkg = options.installPackage === false ? undefined : await packPackage();
 	const timeouts = { cliMs: 120_000, startMs: 180_000, activationMs: 120_000, ...options.timeouts };
 
@@ -263,7 +273,10 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	const workflows = (options.workflows ?? []).map(normaliseWorkflow);
 	const workflowIds = workflows.map((w) => w.id as string);
 	const publish = options.publish ?? 'all';
-	const published = publish === 'all' ? workflowIds : publish === 'none' ? [] : publish;
+	const published = (publish === 'all' ? workflowIds : publish === 'none' ? [] : publish).filter(
+		// 1.x runs sub-workflows and error workflows from their saved version; it refuses to activate them.
+		(id) => !isV1 || workflows.find((w) => w.id === id)?.nodes.some((node) => !CALLED_ONLY_TRIGGERS.has(node.type) && /trigger$|webhook$/i.test(node.type)),
+	);
 	const endpointOf = webhookEndpoints(workflows);
 
 	const port = await freePort();
@@ -277,7 +290,8 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 					throw new Error(`[n8n harness] could not start PostgreSQL: ${e.message}\nuser folder (kept): ${userFolder}`);
 				})
 			: undefined;
-	const env = n8nEnv(rt, userFolder, port, brokerPort, postgres?.n8nEnv ?? SQLITE_ENV, options.env ?? {});
+	const versionEnv = isV1 ? { WEBHOOK_URL: `${baseUrl}/`, N8N_DISABLED_MODULES: undefined } : {};
+	const env = n8nEnv(rt, userFolder, port, brokerPort, postgres?.n8nEnv ?? SQLITE_ENV, { ...versionEnv, ...options.env });
 	const dbTarget: DatabaseTarget = postgres ?? { sqliteFile: path.join(dotN8n, 'database.sqlite') };
 
 	// The running `n8n start`: its process, the watchdog that kills it if the test process dies, and how it ended.
@@ -458,7 +472,8 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			fs.writeFileSync(path.join(importDir, 'workflows.json'), JSON.stringify(workflows, null, 2));
 			await cli(['import:workflow', `--input=${path.join(importDir, 'workflows.json')}`]);
 		}
-		for (const id of published) await cli(['publish:workflow', `--id=${id}`]);
+		// 1.x has no publish:workflow (and no drafts): activating is setting the workflow active.
+		for (const id of published) await cli(isV1 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
 		await launch();
 	} catch (e) {
 		failed = true;
@@ -544,6 +559,8 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		const id = encodeURIComponent(workflow.id as string);
 		const { name, nodes, connections, settings } = workflow;
 		const { versionId } = await api<{ versionId: string }>(`/workflows/${id}`, { method: 'PUT', body: JSON.stringify({ name, nodes, connections, settings }) });
+		// n8n 1.x has no versions to publish: the PUT itself re-activates an active workflow before it answers.
+		if (isV1) return;
 		// Live when the workflow's active version is the saved one and every trigger runs that version (publication is
 		// asynchronous in n8n 2.x; a sub-workflow has no trigger to wait for).
 		await pollUntil(
@@ -599,6 +616,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		baseUrl,
 		port,
 		userFolder,
+		version: rt.n8nVersion,
 		database,
 		workflowIds,
 		webhooks,

@@ -22,21 +22,27 @@ export interface RuntimePaths {
 	npmCli: string | null;
 }
 
-let cached: RuntimePaths | undefined;
+const cached = new Map<string, RuntimePaths>();
 
-/** The runtime's paths; throws with the install command when it is not installed. */
-export function runtimePaths(): RuntimePaths {
-	if (cached) return cached;
+/**
+ * The runtime's paths (the pinned n8n, or another installed `n8nVersion`); throws with the install command when it
+ * is not installed.
+ */
+export function runtimePaths(n8nVersion?: string): RuntimePaths {
+	const key = n8nVersion ?? 'pinned';
+	const known = cached.get(key);
+	if (known) return known;
 	const script = path.join(REPO_ROOT, 'scripts', 'n8n-runtime.mjs');
+	const versionArgs = n8nVersion ? ['--n8n', n8nVersion] : [];
 	let out: string;
 	try {
-		out = execFileSync(process.execPath, [script, 'path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+		out = execFileSync(process.execPath, [script, 'path', ...versionArgs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
 	} catch (e) {
 		const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
-		throw new Error(
-			`The pinned n8n runtime is not installed: run \`npm run n8n:install\` (node scripts/n8n-runtime.mjs install; ~5 min the first time).\n${stderr}`,
-		);
+		const command = ['node scripts/n8n-runtime.mjs install', ...versionArgs].join(' ');
+		throw new Error(`The n8n runtime is not installed: run \`${command}\` (~5 min the first time).\n${stderr}`);
 	}
-	cached = JSON.parse(out) as RuntimePaths;
-	return cached;
+	const paths = JSON.parse(out) as RuntimePaths;
+	cached.set(key, paths);
+	return paths;
 }

@@ -267,6 +267,8 @@ export interface InboxOptions {
 	whatsAppTimeoutSeconds?: number;
 	/** Turn on the shipped admin alerts (workflows/admin-alerts.json) for this WhatsApp number, as the README says. */
 	adminAlertsTo?: string;
+	/** Another installed n8n than the pinned one (the 1.x smoke test). */
+	n8nVersion?: string;
 }
 
 /** The admin's settings of the sweep, changed the way they would change them in the editor. */
@@ -274,6 +276,33 @@ function setSweep(inbox: WorkflowJson, sweep: NonNullable<InboxOptions['sweep']>
 	const { everySeconds, ...retries } = sweep;
 	findNode(inbox, 'Every Minute').parameters = { rule: { interval: [{ field: 'seconds', secondsInterval: everySeconds }] } };
 	Object.assign(findNode(inbox, 'Plan Retries').parameters as Record<string, unknown>, retries);
+}
+
+/**
+ * The README's first step: ▶ "Set Up Data Tables". n8n 1.x's Data Table node can neither create tables nor find one
+ * by name, so there it is done the way the README tells 1.x users: the tables created by hand (the editor's REST
+ * call, with the columns *Set Up Data Tables* lists), then picked from the list in every Data Table node.
+ */
+async function setUpDataTables(n8n: N8nInstance, inbox: WorkflowJson): Promise<void> {
+	if (!n8n.version.startsWith('1.')) {
+		const setup = await n8n.runManualTrigger(inbox.id as string, 'Set Up Data Tables');
+		if (setup.status !== 'success') throw new Error(`Set Up Data Tables ended ${setup.status}`);
+		return;
+	}
+	const personal = (await (await n8n.rest('/projects/personal')).json()) as { data: { id: string } };
+	const dataTableNodes = inbox.nodes.filter((node) => node.type === 'n8n-nodes-base.dataTable');
+	const tableIds = new Map<string, string>();
+	for (const node of dataTableNodes.filter((candidate) => candidate.parameters?.resource === 'table')) {
+		const { tableName, columns } = node.parameters as { tableName: string; columns: { column: Array<{ name: string; type: string }> } };
+		const response = await n8n.rest(`/projects/${personal.data.id}/data-tables`, { method: 'POST', body: JSON.stringify({ name: tableName, columns: columns.column }) });
+		if (!response.ok) throw new Error(`creating the Data Table ${tableName} answered ${response.status}: ${await response.text()}`);
+		tableIds.set(tableName, ((await response.json()) as { data: { id: string } }).data.id);
+	}
+	for (const node of dataTableNodes) {
+		const table = node.parameters?.dataTableId as { value: string } | undefined;
+		if (table) node.parameters = { ...node.parameters, dataTableId: { __rl: true, mode: 'list', value: tableIds.get(table.value), cachedResultName: table.value } };
+	}
+	await n8n.updateWorkflow(inbox);
 }
 
 export async function startInvoiceInbox(options: InboxOptions = {}): Promise<InvoiceInbox> {
@@ -340,6 +369,7 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		const n8n = await startN8n({
 			label: options.label ?? 'invoice-inbox',
 			database: options.database,
+			n8nVersion: options.n8nVersion,
 			workflows: [...workflows, ...(alerts ? [alerts] : [])],
 			credentials: [
 				credential('whatsAppCloudApiCredential', 'WhatsApp Cloud API', 'whatsAppCloudApi'),
@@ -350,9 +380,7 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 				credential('onboardingFormCredential', 'Onboarding form login', 'httpBasicAuth'),
 			],
 		});
-		// The README's first step: ▶ "Set Up Data Tables".
-		const setup = await n8n.runManualTrigger(inbox.id as string, 'Set Up Data Tables');
-		if (setup.status !== 'success') throw new Error(`Set Up Data Tables ended ${setup.status}`);
+		await setUpDataTables(n8n, inbox);
 
 		const webhookUrl = n8n.webhookUrl('WhatsApp Inbox Trigger');
 		const signed = (message: Record<string, unknown>, from: Sender, messageId?: string): SignedDelivery => {
