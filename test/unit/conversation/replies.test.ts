@@ -8,7 +8,7 @@ describe('failure replies', () => {
 	test('a file refused by the file check gets its reason, with its values', () => {
 		expect(failureReply({ fileCheck: { accepted: false, reason: 'unsupported_type', size: 1200, params: {} } }, inbox())).toEqual({
 			reason: 'unsupported_type',
-			text: 'This file type is not accepted. Please send a PDF, JPEG, PNG, HEIC or HEIF file.',
+			text: 'This file type is not accepted. Please send a file in one of these formats: PDF, JPEG, PNG, HEIC, HEIF.',
 			temporary: false,
 			senderCanFix: true,
 		});

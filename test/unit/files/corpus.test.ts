@@ -126,7 +126,7 @@ describe('file corpus', () => {
 
 	it('says which formats are accepted when the type is refused', () => {
 		const result = checkInvoiceFile(corpusFile('sticker.webp'));
-		expect(result.accepted || result.message).toBe('This file type is not accepted. Please send a PDF, JPEG, PNG, HEIC or HEIF file.');
+		expect(result.accepted || result.message).toBe('This file type is not accepted. Please send a file in one of these formats: PDF, JPEG, PNG, HEIC, HEIF.');
 	});
 
 	describe('size limit (15 MB = 15 × 1024 × 1024 bytes), generated at run time', () => {

@@ -94,7 +94,7 @@ describe('Invoice File Check node', () => {
 
 		expect(rejected[0].json).toMatchObject({
 			messageId: 'wamid.2',
-			fileCheck: { accepted: false, reason: 'unsupported_type', detectedType: 'gif', message: 'This file type is not accepted. Please send a PDF, JPEG, PNG, HEIC or HEIF file.' },
+			fileCheck: { accepted: false, reason: 'unsupported_type', detectedType: 'gif', message: 'This file type is not accepted. Please send a file in one of these formats: PDF, JPEG, PNG, HEIC, HEIF.' },
 		});
 		expect(rejected[0].binary).toBe(items[1].binary); // untouched
 	});
