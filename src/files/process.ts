@@ -4,7 +4,8 @@ import { convertHeifToJpeg } from './convert';
 import { outputFileName } from './filename';
 import { identifyWithFileType } from './identify';
 import { inspectJpeg } from './jpeg';
-import { shrinkJpeg, shrinkPng } from './shrink';
+import { reencodeAsJpeg } from './reencode';
+import { shrinkJpeg, shrinkPng, withExifOf } from './shrink';
 import type { AcceptedFile, FileCheckOptions, RejectedFile } from './types';
 
 export interface ProcessOptions extends Partial<FileCheckOptions> {
@@ -97,10 +98,26 @@ export async function processInvoiceFile(bytes: Uint8Array, options: ProcessOpti
 		const room = `${forwarded.length} bytes, a Qonto upload leaves ${uploadLimit} bytes for the file`;
 		if (checked.type === 'pdf') return tooLarge(forwarded.length, room);
 		const shrunk = checked.type === 'jpeg' ? shrinkJpeg(forwarded, uploadLimit) : shrinkPng(forwarded, uploadLimit);
-		if (!shrunk) return tooLarge(forwarded.length, `${room}; no metadata or recompression makes it fit, and the package has no ${checked.type.toUpperCase()} decoder to re-encode it`);
+		if (shrunk) {
+			return {
+				result: { ...summary, notes: [...checked.notes, ...shrunk.steps], outputSize: shrunk.bytes.length, shrunk: { fromBytes: forwarded.length, steps: shrunk.steps } },
+				output: { ...kept, bytes: shrunk.bytes, asSent: false },
+			};
+		}
+		// Losslessly it does not fit: the photo is written again as a JPEG at a lower quality.
+		let reencoded: Awaited<ReturnType<typeof reencodeAsJpeg>>;
+		try {
+			reencoded = await reencodeAsJpeg(forwarded, checked.type === 'png' ? 'png' : 'jpeg', uploadLimit);
+		} catch (error) {
+			return { result: reject('conversion_failed', bytes.length, `re-encoding to fit Qonto: ${(error as Error).message}`, {}, { type: checked.type, mimeType: checked.mimeType }) };
+		}
+		const jpeg = reencoded && checked.type === 'jpeg' ? withExifOf(forwarded, reencoded.bytes) : reencoded?.bytes;
+		if (!reencoded || !jpeg || jpeg.length > uploadLimit) return tooLarge(forwarded.length, `${room}; it does not fit even re-encoded as a JPEG at the lowest quality`);
+		const step = `re-encoded as a JPEG at quality ${reencoded.quality} to fit a Qonto upload (${forwarded.length} → ${jpeg.length} bytes)`;
+		const output: OutputFile = { bytes: jpeg, asSent: false, fileName: outputFileName(options.fileName, 'jpg'), mimeType: 'image/jpeg', extension: 'jpg' };
 		return {
-			result: { ...summary, notes: [...checked.notes, ...shrunk.steps], outputSize: shrunk.bytes.length, shrunk: { fromBytes: forwarded.length, steps: shrunk.steps } },
-			output: { ...kept, bytes: shrunk.bytes, asSent: false },
+			result: { ...summary, notes: [...checked.notes, step], fileName: output.fileName, outputMimeType: output.mimeType, outputSize: jpeg.length, shrunk: { fromBytes: forwarded.length, steps: [step] } },
+			output,
 		};
 	}
 

@@ -55,6 +55,18 @@ function headerSegments(bytes: Uint8Array): Segment[] | null {
 	return null;
 }
 
+/**
+ * `jpeg` with the Exif segment of `original` put back after its JFIF header: a re-encoded photo keeps its orientation
+ * (and date), which the decoder does not apply to the pixels.
+ */
+export function withExifOf(original: Uint8Array, jpeg: Uint8Array): Uint8Array {
+	const exif = headerSegments(original)?.find((segment) => segment.marker === 0xe1 && ascii(original, segment.start + 4, segment.start + 10) === 'Exif\0\0');
+	const target = headerSegments(jpeg);
+	if (!exif || !target) return jpeg;
+	const at = target[0]?.marker === 0xe0 ? target[0].end : 2;
+	return Buffer.concat([jpeg.subarray(0, at), original.subarray(exif.start, exif.end), jpeg.subarray(at)]);
+}
+
 /** The JPEG without metadata segments, tier after tier, until it is at most maxBytes; null when it cannot get there. */
 export function shrinkJpeg(bytes: Uint8Array, maxBytes: number): Shrunk | null {
 	const segments = headerSegments(bytes);

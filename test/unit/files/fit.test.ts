@@ -1,7 +1,8 @@
 /**
  * Files for Qonto fit one upload request: Qonto's 15 MB is per request, so the file gets 15 MiB less the form around
  * it (QONTO_FILE_ROOM_BYTES). A PDF over that room is refused with the real limit; a JPEG or PNG over it is made to
- * fit losslessly (metadata removed, PNG data compressed again) and stays a valid image with the same pixels.
+ * fit losslessly when it can (metadata removed, PNG data compressed again: same pixels), otherwise re-encoded as a JPEG
+ * at a lower quality (in a worker thread).
  */
 import jpegJs from 'jpeg-js';
 import { PNG } from 'pngjs';
@@ -9,6 +10,7 @@ import { PNG } from 'pngjs';
 import { processInvoiceFile } from '../../../src/files';
 import { inspectJpeg } from '../../../src/files/jpeg';
 import { inspectPng } from '../../../src/files/png';
+import { reencodeAsJpeg } from '../../../src/files/reencode';
 import { QONTO_FILE_ROOM_BYTES } from '../../../src/qonto/room';
 import { corpusFile, padPdf } from './helpers';
 
@@ -30,6 +32,22 @@ function jpegWithMetadata(jpeg: Buffer, size: number): Buffer {
 		missing -= total;
 	}
 	return Buffer.concat([jpeg.subarray(0, 2), ...segments, jpeg.subarray(2)]);
+}
+
+/** The JPEG with an Exif segment (little-endian TIFF, one IFD entry: Orientation) after its JFIF header. */
+function withExif(jpeg: Buffer, orientation: number): Buffer {
+	const tiff = Buffer.from([0x49, 0x49, 0x2a, 0x00, 0x08, 0, 0, 0, 0x01, 0x00, 0x12, 0x01, 0x03, 0x00, 0x01, 0, 0, 0, orientation, 0, 0, 0, 0, 0, 0, 0]);
+	const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+	const segment = Buffer.concat([Buffer.from([0xff, 0xe1]), u16(payload.length + 2), payload]);
+	const jfifEnd = jpeg[3] === 0xe0 ? 4 + jpeg.readUInt16BE(4) : 2;
+	return Buffer.concat([jpeg.subarray(0, jfifEnd), segment, jpeg.subarray(jfifEnd)]);
+}
+
+/** The Orientation value of a JPEG's Exif segment written like withExif does, or undefined. */
+function exifOrientation(jpeg: Uint8Array): number | undefined {
+	const bytes = Buffer.from(jpeg);
+	const at = bytes.indexOf(Buffer.from('Exif\0\0', 'latin1'));
+	return at < 0 ? undefined : bytes[at + 6 + 18];
 }
 
 function u16(value: number): Buffer {
@@ -80,12 +98,35 @@ describe('a file for Qonto fits one 15 MiB request', () => {
 		expect(processed.result.shrunk).toBeUndefined();
 	});
 
-	it('refuses a JPEG over the room with nothing to remove (no JPEG decoder among the dependencies), with the real limit', async () => {
+	it('re-encodes a JPEG with nothing to remove at a lower quality until it fits: same size, orientation kept', async () => {
+		const jpeg = withExif(corpusFile('receipt.jpg'), 6);
+		const room = jpeg.length - 1;
+		const processed = await processInvoiceFile(jpeg, { fileName: 'photo.jpg', maxUploadBytes: room });
+		if (!('output' in processed)) throw new Error(`rejected: ${processed.result.detail}`);
+		expect(processed.output.bytes.length).toBeLessThanOrEqual(room);
+		expect(processed.output).toMatchObject({ asSent: false, mimeType: 'image/jpeg', fileName: 'photo.jpg' });
+		expect(processed.result.shrunk?.steps.join(' ')).toMatch(/re-encoded as a JPEG at quality \d+/);
+		const decoded = jpegJs.decode(Buffer.from(processed.output.bytes), { useTArray: true });
+		expect([decoded.width, decoded.height]).toEqual([processed.result.width, processed.result.height]);
+		expect(exifOrientation(processed.output.bytes)).toBe(6);
+	}, 60_000);
+
+	it('re-encodes a PNG photo that stays too large as a JPEG (transparent pixels on white)', async () => {
+		const source = PNG.sync.read(corpusFile('receipt.png'));
+		const png = PNG.sync.write(source, { deflateLevel: 9 });
+		const processed = await processInvoiceFile(png, { fileName: 'scan.png', maxUploadBytes: Math.floor(png.length / 4) });
+		if (!('output' in processed)) throw new Error(`rejected: ${processed.result.detail}`);
+		expect(processed.output).toMatchObject({ mimeType: 'image/jpeg', fileName: 'scan.jpg', extension: 'jpg' });
+		expect(processed.result).toMatchObject({ accepted: true, outputMimeType: 'image/jpeg', fileName: 'scan.jpg' });
+		expect(inspectJpeg(processed.output.bytes)).toMatchObject({ ok: true, width: source.width, height: source.height });
+	}, 60_000);
+
+	it('refuses a photo that does not fit even at the lowest quality, with the real limit', async () => {
 		const jpeg = corpusFile('receipt.jpg');
-		const processed = await processInvoiceFile(jpeg, { maxUploadBytes: jpeg.length - 1 });
-		expect(processed.result).toMatchObject({ accepted: false, reason: 'too_large', params: { limitBytes: jpeg.length - 1 } });
-		expect(processed.result.accepted === false && processed.result.detail).toMatch(/no JPEG decoder/);
-	});
+		const processed = await processInvoiceFile(jpeg, { maxUploadBytes: 2000 });
+		expect(processed.result).toMatchObject({ accepted: false, reason: 'too_large', params: { limitBytes: 2000 } });
+		expect(processed.result.accepted === false && processed.result.detail).toMatch(/even re-encoded as a JPEG at the lowest quality/);
+	}, 60_000);
 
 	it('makes a PNG fit by removing text chunks and compressing its data again: same pixels', async () => {
 		const source = PNG.sync.read(corpusFile('receipt.png'));
@@ -109,5 +150,11 @@ describe('a file for Qonto fits one 15 MiB request', () => {
 		if (!('output' in processed)) throw new Error('rejected');
 		expect(processed.result.conversion?.quality).toBeLessThan(90);
 		expect(processed.output.bytes.length).toBeLessThanOrEqual(room);
+	}, 60_000);
+
+	it('the re-encoding worker has a time limit, and a file it cannot decode is an error, not a hang', async () => {
+		const jpeg = corpusFile('receipt.jpg');
+		await expect(reencodeAsJpeg(jpeg, 'jpeg', 1000, { timeoutMs: 1 })).rejects.toThrow(/longer than 1 ms/);
+		await expect(reencodeAsJpeg(jpeg.subarray(0, 600), 'jpeg', 1000)).rejects.toThrow();
 	}, 60_000);
 });
