@@ -73,6 +73,13 @@ function compareWithText(words: string[], text: NameTokens, finder: FuzzyFinder)
 	let similarity = (matchedWeight / totalWeight) * Math.min(1, matchedWeight);
 	// Shared generic words only ("RESTORAN …", "… HARDWARE") say nothing about identity.
 	if (hasDistinctive && !distinctiveFound) similarity = Math.min(similarity, 0.3);
+	// Two businesses sharing a word ("ANEKA INTERTRADE" and "MAJU INTERTRADE"): the document's leading distinctive word
+	// is missing while the bank's name leads with a word the document does not have.
+	const lead = weights.findIndex((weight) => weight >= DISTINCTIVE_WEIGHT);
+	const bankLead = text.tokens.find((token) => tokenWeight(token) > 0);
+	if (lead >= 0 && observable[lead] && qualities[lead] < 0.5 && bankLead && !words.some((word) => word.startsWith(bankLead) || bankLead.startsWith(word))) {
+		similarity = Math.min(similarity, 0.3);
+	}
 	// Brand descriptors show only the first distinctive word of the legal name ("GARDENIA SHAH ALAM").
 	const leadWord = words.find(isDistinctive);
 	if (leadWord && leadWord.length >= 5 && text.tokens[0] === leadWord) similarity = Math.max(similarity, 0.75);

@@ -44,11 +44,6 @@ interface NoisyCase {
 	statement: Payment[];
 	/** The key of the payment a careful bookkeeper attaches the document to, or null: stored, attached to nothing. */
 	attachTo: string | null;
-	/**
-	 * A known matcher bug this case shows: the file is still asserted stored with ✅, and the attachment is asserted
-	 * with test.failing, which starts failing (remove this field then) as soon as the matcher decides as expected.
-	 */
-	matcherBug?: string;
 }
 
 const card = (label: string, myr: number, at: string, more: Pick<Payment, 'key' | 'counterparty'> = {}): Payment => ({ label, myr, at, ...more });
@@ -280,8 +275,6 @@ const CASES: NoisyCase[] = [
 			card('FAMILYMART SEKSYEN U5', 3.2, '2016-05-19T06:10:00.000Z'),
 		],
 		attachTo: null,
-		matcherBug:
-			"attached: 'ANEKA INTERTRADE MARKETING' against 'MAJU INTERTRADE' scores a neutral 0.50 (INTERTRADE counts as distinctive, the missing ANEKA and the bank's own MAJU do not count against), so the exact amount and the same day alone reach the threshold",
 	},
 ];
 
@@ -410,16 +403,9 @@ describe('noisy documents and bank-like descriptors through the invoice inbox', 
 		}
 	}
 
-	const named = (cases: NoisyCase[]) => cases.map((testCase) => [testCase.name, testCase] as const);
-	test.each(named(CASES.filter((testCase) => !testCase.matcherBug)))('%s', (name) => {
+	test.each(CASES.map((testCase) => [testCase.name]))('%s', (name) => {
 		const entry = prepared.get(name) as Prepared;
 		expectStored(entry);
 		expectAttachment(entry);
-	});
-
-	describe('known matcher bugs', () => {
-		const bugs = named(CASES.filter((testCase) => testCase.matcherBug));
-		test.each(bugs)('%s — stored with ✅', (name) => expectStored(prepared.get(name) as Prepared));
-		test.failing.each(bugs)('%s — KNOWN BUG, expected to fail until the matcher is fixed', (name) => expectAttachment(prepared.get(name) as Prepared));
 	});
 });

@@ -1,4 +1,6 @@
+import { createFuseFinder } from '../../../src/matching/fuzzy';
 import { counterpartyTokens, descriptorTokens, supplierTokens } from '../../../src/matching/merchantName';
+import { compareNames } from '../../../src/matching/nameSignal';
 
 describe('supplierTokens', () => {
 	it.each([
@@ -52,5 +54,22 @@ describe('counterpartyTokens', () => {
 		expect(counterpartyTokens('SumUp')).toEqual([]);
 		expect(counterpartyTokens('Zettle')).toEqual([]);
 		expect(counterpartyTokens('Restoran Wan Sheng')).toEqual(['RESTORAN', 'WAN', 'SHENG']);
+	});
+});
+
+describe('compareNames: two businesses that share a word', () => {
+	const compare = (supplier: string, label: string) => {
+		const bank = descriptorTokens(label);
+		return compareNames([supplierTokens(supplier)], [bank], createFuseFinder([bank.tokens.join(' ')])).similarity;
+	};
+
+	it('a shared middle word does not make ANEKA INTERTRADE the same company as MAJU INTERTRADE: the names disagree', () => {
+		expect(compare('ANEKA INTERTRADE MARKETING SDN BHD', 'MAJU INTERTRADE SDN BHD')).toBeLessThanOrEqual(0.3);
+		expect(compare('ANEKA INTERTRADE MARKETING SDN BHD', 'MAJU INTERTRADE MARKETING')).toBeLessThanOrEqual(0.3);
+	});
+
+	it('a missing owner name in front still matches when the bank name starts with a word of the document', () => {
+		expect(compare('LIM SENG HUAT HARDWARE', 'SENG HUAT HARDWARE')).toBeGreaterThan(0.5);
+		expect(compare('ANEKA INTERTRADE MARKETING SDN BHD', 'ANEKA INTERTRADE MARKE')).toBeGreaterThan(0.9);
 	});
 });
