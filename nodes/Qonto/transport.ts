@@ -233,3 +233,41 @@ export async function qontoRequestAllItems<T = IDataObject>(
 	);
 	return collected.items;
 }
+
+/**
+ * Downloads a file from one of Qonto's signed storage links (an attachment's `url`): no Qonto authentication (the
+ * link carries its signature), the node's timeout, retried like an API call on a network failure or a 5xx.
+ */
+export async function qontoDownload(context: IExecuteFunctions, itemIndex: number, url: string): Promise<{ bytes: Buffer; contentType: string | null }> {
+	let attempts = 0;
+	try {
+		return await withRetries(
+			async () => {
+				attempts++;
+				let answer: RawResponse;
+				try {
+					answer = (await context.helpers.httpRequest({ method: 'GET', url, encoding: 'arraybuffer', returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: requestTimeoutMs(context) })) as RawResponse;
+				} catch (error) {
+					throw new QontoRequestError(networkFailure(error));
+				}
+				if (answer.statusCode >= 200 && answer.statusCode < 300) {
+					const contentType = headerValue(answer.headers, 'content-type');
+					return { bytes: Buffer.from(answer.body as ArrayBuffer), contentType: contentType ? contentType.split(';')[0].trim() : null };
+				}
+				throw new QontoRequestError({
+					reason: answer.statusCode >= 500 ? QONTO_REASONS.serverError : QONTO_REASONS.notFound,
+					httpStatus: answer.statusCode,
+					message: `Qonto's file storage answered HTTP ${answer.statusCode} for the attachment's link`,
+					hint: 'The link is signed and expires after a while: the node asks Qonto for a fresh one on every run.',
+					errors: [],
+					traceId: null,
+					retryable: answer.statusCode >= 500,
+				});
+			},
+			classify,
+			{ ...QONTO_RETRY, sleep },
+		);
+	} catch (error) {
+		throw toNodeApiError(context, error, itemIndex, attempts);
+	}
+}

@@ -7,7 +7,7 @@
  *  - an OAuth2 credential (`oauthTokenData` in its data) signs with `Bearer <access_token>`; when the call throws a
  *    401, the token is refreshed at the credential's `accessTokenUrl` (refresh_token grant, client credentials in the
  *    body) and the call retried once — like n8n's requestOAuth2;
- *  - `ignoreHttpStatusErrors` (true or {ignore, except}), `returnFullResponse`, `encoding: 'stream'`, JSON parsing
+ *  - `ignoreHttpStatusErrors` (true or {ignore, except}), `returnFullResponse`, `encoding: 'stream' | 'arraybuffer'`, JSON parsing
  *    like axios, and failures thrown as NodeApiError around an axios-like error.
  */
 import { mockDeep } from 'jest-mock-extended';
@@ -99,7 +99,9 @@ async function perform(options: IHttpRequestOptions, calls: WireCall[], credenti
 	const received =
 		options.encoding === 'stream' && response.body
 			? Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0])
-			: parseBody(await response.text(), responseHeaders['content-type'] ?? '');
+			: options.encoding === 'arraybuffer'
+				? Buffer.from(await response.arrayBuffer())
+				: parseBody(await response.text(), responseHeaders['content-type'] ?? '');
 	return { statusCode: response.status, statusMessage: response.statusText, headers: responseHeaders, body: received };
 }
 
@@ -157,26 +159,30 @@ export function createExecuteContext(options: ExecuteContextOptions) {
 	context.helpers.prepareBinaryData.mockImplementation((async (buffer: Buffer, fileName?: string, mimeType?: string) =>
 		binaryData(buffer, fileName ?? 'data', mimeType ?? 'application/octet-stream')) as never);
 
+	/** One request as n8n's core sends it once signed: axios-like errors, the full response or its body. */
+	const sendPlain = async (request: IHttpRequestOptions, credentialType: string) => {
+		let response;
+		try {
+			response = await perform(request, calls, credentialType);
+		} catch (error) {
+			throw new NodeApiError(node, error as never);
+		}
+		if (throwsFor(response.statusCode, request.ignoreHttpStatusErrors)) {
+			throw new AxiosError(`Request failed with status code ${response.statusCode}`, {
+				status: response.statusCode,
+				statusText: response.statusMessage,
+				headers: response.headers,
+				data: response.body,
+			});
+		}
+		return request.returnFullResponse ? response : response.body;
+	};
+	// Plain httpRequest (no credential), e.g. for a signed download link.
+	context.helpers.httpRequest.mockImplementation((async (request: IHttpRequestOptions) => await sendPlain(request, '')) as never);
 	context.helpers.httpRequestWithAuthentication.mockImplementation((async (credentialType: string, requestOptions: IHttpRequestOptions) => {
 		const data = credentials[credentialType];
 		if (!data) throw new Error(`No credentials of type ${credentialType}`);
-		const send = async (signed: IHttpRequestOptions) => {
-			let response;
-			try {
-				response = await perform(signed, calls, credentialType);
-			} catch (error) {
-				throw new NodeApiError(node, error as never);
-			}
-			if (throwsFor(response.statusCode, signed.ignoreHttpStatusErrors)) {
-				throw new AxiosError(`Request failed with status code ${response.statusCode}`, {
-					status: response.statusCode,
-					statusText: response.statusMessage,
-					headers: response.headers,
-					data: response.body,
-				});
-			}
-			return signed.returnFullResponse ? response : response.body;
-		};
+		const send = async (signed: IHttpRequestOptions) => await sendPlain(signed, credentialType);
 		try {
 			if (data.oauthTokenData) return await sendWithOAuth2(data, requestOptions, send, calls, credentialType);
 			const authenticate = options.authenticate?.[credentialType];

@@ -30,6 +30,7 @@ const OPERATIONS = new Map<string, Map<string, OperationExecute>>([
 	[
 		'attachment',
 		new Map([
+			['attachSupplierInvoice', attachment.attachSupplierInvoice.execute],
 			['attachToTransaction', attachment.attachToTransaction.execute],
 			['listForTransaction', attachment.listForTransaction.execute],
 		]),

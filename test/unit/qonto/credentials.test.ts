@@ -78,7 +78,7 @@ describe('Qonto node description', () => {
 			['organization', ['get']],
 			['transaction', ['get', 'getMany']],
 			['supplierInvoice', ['getMany', 'upload']],
-			['attachment', ['attachToTransaction', 'listForTransaction']],
+			['attachment', ['attachSupplierInvoice', 'attachToTransaction', 'listForTransaction']],
 			['membership', ['getCurrent', 'getMany']],
 		]);
 		for (const operation of operations) for (const option of operation.options ?? []) expect('action' in option && option.action).toBeTruthy();

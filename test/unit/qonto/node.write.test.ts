@@ -303,6 +303,45 @@ describe('Attachment > Attach to Transaction', () => {
 	});
 });
 
+describe('Attachment > Attach Supplier Invoice', () => {
+	const attachStored = (supplierInvoiceId: string, transactionId: string) => ({ resource: 'attachment', operation: 'attachSupplierInvoice', supplierInvoiceId, transactionId });
+
+	it("attaches the stored invoice's own file (fetched through a fresh signed link) with the key Attach to Transaction would use", async () => {
+		const [transaction] = fake.transactions();
+		const { output: stored } = await runNode({ items: [pdfItem()], parameters: upload(), credentials });
+		const supplierInvoiceId = String(stored[0].json.id);
+		// Later, without the file: only the message id and the invoice id are known.
+		const { output } = await runNode({ items: [{ json: { messageId: 'wamid.HBgM1', organizationId: ORGANIZATION_ID } }], parameters: attachStored(supplierInvoiceId, transaction.id), credentials });
+		expect(fake.requests().map((request) => `${request.method} ${request.path.split('?')[0]}`).slice(1)).toEqual([
+			`GET /v2/supplier_invoices/${supplierInvoiceId}`,
+			expect.stringMatching(/^GET \/v2\/attachments\//),
+			expect.stringMatching(/^GET \/files\/attachments\//),
+			`POST /v2/transactions/${transaction.id}/attachments`,
+		]);
+		const attached = fake.attachmentsOf(transaction.id);
+		expect(attached).toHaveLength(1);
+		expect(attached[0].bytes.equals(pdf)).toBe(true);
+		const key = fake.requests({ route: 'transaction_attachments.create' })[0].headers['x-qonto-idempotency-key'];
+		expect(key).toBe(uuidFromName(IDEMPOTENCY_NAMESPACES.transactionAttachment, `message:wamid.HBgM1|organization:${ORGANIZATION_ID}|transaction:${transaction.id}`));
+		expect(output[0].json).toMatchObject({ transaction_id: transaction.id, supplier_invoice_id: supplierInvoiceId, attached: true, file_size: pdf.length, file_content_type: 'application/pdf' });
+	});
+
+	it('attaches nothing twice: the same message and transaction, attached at once and again later, is one attachment', async () => {
+		const [transaction] = fake.transactions();
+		const { output: stored } = await runNode({ items: [pdfItem()], parameters: upload(), credentials });
+		await runNode({ items: [pdfItem()], parameters: attach(transaction.id), credentials });
+		await runNode({ items: [{ json: { messageId: 'wamid.HBgM1', organizationId: ORGANIZATION_ID } }], parameters: attachStored(String(stored[0].json.id), transaction.id), credentials });
+		expect(fake.attachmentsOf(transaction.id)).toHaveLength(1);
+	});
+
+	it('reports an unknown supplier invoice without attaching anything', async () => {
+		const [transaction] = fake.transactions();
+		const { error } = await runNodeExpectingError({ items: [{ json: {} }], parameters: attachStored('4b2b0f62-0000-4000-8000-000000000001', transaction.id), credentials });
+		expect(error.message).toMatch(/HTTP 404/);
+		expect(fake.requests({ route: 'transaction_attachments.create' })).toHaveLength(0);
+	});
+});
+
 describe('Attachment > List for Transaction', () => {
 	it('lists the attachments of a transaction', async () => {
 		const [transaction] = fake.transactions();

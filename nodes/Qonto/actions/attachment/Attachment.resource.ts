@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as attachSupplierInvoice from './attachSupplierInvoice.operation';
 import * as attachToTransaction from './attachToTransaction.operation';
 import * as listForTransaction from './listForTransaction.operation';
 
-export { attachToTransaction, listForTransaction };
+export { attachSupplierInvoice, attachToTransaction, listForTransaction };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +14,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['attachment'] } },
 		options: [
+			{
+				name: 'Attach Supplier Invoice',
+				value: 'attachSupplierInvoice',
+				action: 'Attach a stored supplier invoice to a transaction',
+				description: "Attach the file of a supplier invoice already in Qonto to a transaction (e.g. a payment that appeared later)",
+			},
 			{
 				name: 'Attach to Transaction',
 				value: 'attachToTransaction',
@@ -28,6 +35,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'attachToTransaction',
 	},
+	...attachSupplierInvoice.description,
 	...attachToTransaction.description,
 	...listForTransaction.description,
 ];
