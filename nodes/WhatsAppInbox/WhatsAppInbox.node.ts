@@ -7,6 +7,7 @@ import * as markAsRead from './actions/markAsRead.operation';
 import * as react from './actions/react.operation';
 import { router } from './actions/router';
 import * as sendOrganisationPicker from './actions/sendOrganisationPicker.operation';
+import * as sendTemplate from './actions/sendTemplate.operation';
 import * as sendText from './actions/sendText.operation';
 import { DEFAULT_TIMEOUT_SECONDS } from './transport';
 
@@ -39,6 +40,7 @@ export class WhatsAppInbox implements INodeType {
 					{ name: 'Mark as Read', value: 'markAsRead', action: 'Mark a message as read', description: 'Show blue ticks, optionally with a typing indicator while the document is processed' },
 					{ name: 'React', value: 'react', action: 'React to a message', description: 'Put an emoji reaction on a message, or remove it' },
 					{ name: 'Send Organisation Picker', value: 'sendOrganisationPicker', action: 'Send an organisation picker', description: 'Send an interactive list of Qonto organisations to choose from' },
+					{ name: 'Send Template', value: 'sendTemplate', action: 'Send a template message', description: 'Send a pre-approved template (the only message WhatsApp delivers more than 24 hours after the sender last wrote)' },
 					{ name: 'Send Text', value: 'sendText', action: 'Send a text message', description: 'Send a text message to a sender (within 24 hours of their last message)' },
 				],
 			},
@@ -46,6 +48,7 @@ export class WhatsAppInbox implements INodeType {
 			messageIdProperty,
 			...react.description,
 			...sendText.description,
+			...sendTemplate.description,
 			...sendOrganisationPicker.description,
 			...downloadMedia.description,
 			...markAsRead.description,

@@ -111,6 +111,23 @@ export function validateOutgoing(body: unknown): GraphErrorSpec | null {
 	if (type === 'text') return validateText(body.text as Json);
 	if (type === 'reaction') return validateReaction(body.reaction as Json);
 	if (type === 'interactive') return validateInteractive(body.interactive as Json);
+	if (type === 'template') return validateTemplate(body.template as Json);
+	return null;
+}
+
+/** A template message names an approved template and its language; body parameters are text values. */
+function validateTemplate(template: Json): GraphErrorSpec | null {
+	if (typeof template.name !== 'string' || template.name === '') return missing("template['name']");
+	if (!isObject(template.language) || typeof template.language.code !== 'string' || template.language.code === '') return missing("template['language']['code']");
+	const components = template.components ?? [];
+	if (!Array.isArray(components)) return invalid("template['components'] must be an array");
+	for (const component of components) {
+		if (!isObject(component) || typeof component.type !== 'string') return missing("template['components'][]['type']");
+		const parameters = component.parameters ?? [];
+		if (!Array.isArray(parameters) || parameters.some((parameter) => !isObject(parameter) || parameter.type !== 'text' || typeof parameter.text !== 'string')) {
+			return invalid('Template body parameters must be {type: "text", text}');
+		}
+	}
 	return null;
 }
 

@@ -11,7 +11,7 @@ export const recipientProperty: INodeProperties = {
 	type: 'string',
 	default: '={{ $json.waId }}',
 	required: true,
-	displayOptions: { show: { operation: ['react', 'sendText', 'sendOrganisationPicker'] } },
+	displayOptions: { show: { operation: ['react', 'sendText', 'sendTemplate', 'sendOrganisationPicker'] } },
 	description: "The recipient's WhatsApp ID (phone number in international format, digits only)",
 };
 

@@ -7,6 +7,7 @@ import * as downloadMedia from './downloadMedia.operation';
 import * as markAsRead from './markAsRead.operation';
 import * as react from './react.operation';
 import * as sendOrganisationPicker from './sendOrganisationPicker.operation';
+import * as sendTemplate from './sendTemplate.operation';
 import * as sendText from './sendText.operation';
 
 /** operation → execute; a Map so that a parameter value never indexes an object. */
@@ -15,6 +16,7 @@ const OPERATIONS = new Map<string, OperationExecute>([
 	['markAsRead', markAsRead.execute],
 	['react', react.execute],
 	['sendOrganisationPicker', sendOrganisationPicker.execute],
+	['sendTemplate', sendTemplate.execute],
 	['sendText', sendText.execute],
 ]);
 

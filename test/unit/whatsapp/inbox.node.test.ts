@@ -117,6 +117,23 @@ describe('WhatsApp Inbox node against the Graph API contract fake', () => {
 			expect(item.json).toMatchObject({ messageId: 'wamid.in', whatsapp: { operation: 'sendText', messageId: expect.stringMatching(/^wamid\./) } });
 		});
 
+		it('sends a pre-approved template with its body parameters in order', async () => {
+			const [[item]] = await run({ operation: 'sendTemplate', recipient: '972987654321', templateName: 'receipt_attached', languageCode: 'fr', bodyParameters: ['AMAZON EU', '23,90 EUR', '12 mars'] });
+			expect(fake.requests({ route: 'messages.send' })[0].json).toEqual({
+				messaging_product: 'whatsapp',
+				recipient_type: 'individual',
+				to: '972987654321',
+				type: 'template',
+				template: { name: 'receipt_attached', language: { code: 'fr' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'AMAZON EU' }, { type: 'text', text: '23,90 EUR' }, { type: 'text', text: '12 mars' }] }] },
+			});
+			expect(item.json).toMatchObject({ whatsapp: { operation: 'sendTemplate', template: 'receipt_attached', messageId: expect.stringMatching(/^wamid\./) } });
+		});
+
+		it('refuses a template without a name before sending anything', async () => {
+			await expect(run({ operation: 'sendTemplate', recipient: '972987654321', templateName: ' ', languageCode: 'en', bodyParameters: [] })).rejects.toThrow('No Template Name given');
+			expect(fake.requests({ route: 'messages.send' })).toHaveLength(0);
+		});
+
 		it('pages an organisation picker of 12 organisations and cuts a 40-character name', async () => {
 			const organisations = Array.from({ length: 12 }, (_, n) => ({ id: `org-${n + 1}`, name: n === 0 ? 'Compagnie Européenne de Logistique SARLX' : `Org ${n + 1}` }));
 			await run({ operation: 'sendOrganisationPicker', recipient: '972987654321', organisations, page: 1, options: {} });
