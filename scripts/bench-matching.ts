@@ -21,6 +21,7 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 
 import Fuse from 'fuse.js';
 
+import { currencyExponent, toMinorUnits } from '../src/common/money';
 import { matchTransaction, TransactionIndex, type MatchDecision, type MatchDocument, type MatchOptions } from '../src/matching';
 
 /** The development split, committed gzipped with the unit-test sample (see its README for provenance and licence). */
@@ -90,7 +91,7 @@ interface Scoring {
 
 /** The tiny adapter from the dataset's `invoice` to the matcher's document. */
 function documentFromInvoice(invoice: DatasetInvoice | undefined): MatchDocument {
-	const cents = invoice?.totalAmountCents ?? (typeof invoice?.totalAmount === 'number' ? Math.round(invoice.totalAmount * 100) : null);
+	const cents = invoice?.totalAmountCents ?? toMinorUnits(invoice?.totalAmount, currencyExponent(invoice?.currency));
 	return { supplierName: invoice?.supplierName ?? null, date: invoice?.date ?? null, totalAmountCents: cents, currency: invoice?.currency ?? null };
 }
 

@@ -171,14 +171,14 @@ class Conversation {
 		return [...changed, ...this.inserts];
 	}
 
-	/** A sender the directory does not know: how to get access, at most once a day. */
+	/** A sender the directory does not link: how to get access, or that their access ended; at most once a day. */
 	accessNotice(base: Pick<Decision, 'intent' | 'state'>): Decision {
 		const today = this.settings.now.toISOString().slice(0, 10);
 		const contact = this.person.contact && this.working.get(this.person.contact.id);
 		if (contact?.lastNoticeOn === today) return this.done(base, 'ignored_notice_given_today');
 		if (contact) contact.lastNoticeOn = today;
 		else this.insertContact({ lastNoticeOn: today });
-		return this.done(base, 'access_notice', 'accessHowTo');
+		return this.person.accessEnded ? this.done(base, 'access_ended', 'accessEnded') : this.done(base, 'access_notice', 'accessHowTo');
 	}
 
 	activate(base: Pick<Decision, 'intent' | 'state'>, code: string): Decision {

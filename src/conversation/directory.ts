@@ -64,6 +64,13 @@ export interface Person {
 	language: string;
 	/** The link documents go to: the one marked default, else the oldest. */
 	defaultLink: MemberRow | undefined;
+	/** No link any more, but there was one: the 09:00 run ended it (see `isEndedLink`). */
+	accessEnded: boolean;
+}
+
+/** A row whose link the 09:00 run ended: its organisation removed, the membership it linked kept as a trace. */
+export function isEndedLink(row: MemberRow): boolean {
+	return row.organisationId === '' && row.membershipId !== '';
 }
 
 export function personOf(rows: MemberRow[], message: Pick<IncomingMessage, 'waId' | 'userId'>): Person {
@@ -79,6 +86,7 @@ export function personOf(rows: MemberRow[], message: Pick<IncomingMessage, 'waId
 		subscribed: own.every((row) => row.subscribed),
 		language: own.find((row) => row.language)?.language ?? '',
 		defaultLink: links.find((link) => link.isDefault) ?? links[0],
+		accessEnded: links.length === 0 && own.some(isEndedLink),
 	};
 }
 

@@ -36,6 +36,17 @@ export interface RetryPlan {
 /** The ledger's reason while a document waits for a service (the failure path writes it, the sweep reads it). */
 export const WAITING_PREFIX = 'waiting: ';
 
+const RETRY_CLAIM_MARK = '#retry';
+
+/** The claim of the sweep's attempt on a message: a claim key, not a message the sender sent. */
+export function retryClaimKey(messageId: string, attempt: number): string {
+	return `${messageId}${RETRY_CLAIM_MARK}${attempt}`;
+}
+
+export function isRetryClaim(claimKey: string): boolean {
+	return claimKey.includes(RETRY_CLAIM_MARK);
+}
+
 const MINUTE_MS = 60_000;
 /** Milliseconds of a time written as text in the ledger, NaN when there is none. */
 const time = (value: unknown): number => Date.parse(textOf(value));
@@ -70,7 +81,7 @@ export function planRetries(rows: Array<Record<string, unknown>>, settings: Retr
 			messageId,
 			message: storedMessage(row),
 			attempt,
-			claimKey: `${messageId}#retry${attempt}`,
+			claimKey: retryClaimKey(messageId, attempt),
 			receivedAt: Number.isFinite(received) ? new Date(received).toISOString() : settings.now.toISOString(),
 			reason: textOf(row.reason),
 			giveUp: Number.isFinite(received) && now - received >= settings.giveUpAfterMinutes * MINUTE_MS,

@@ -39,6 +39,9 @@ export const TEXT_KEYS = [
 	'readerUnavailable',
 	'alreadyReceived',
 	'activationMessage',
+	'attachedToCardPayment',
+	'attachedToPayment',
+	'accessEnded',
 ] as const;
 export type TextKey = (typeof TEXT_KEYS)[number];
 export type TextTable = Record<Language, Record<TextKey, string>>;
@@ -78,6 +81,9 @@ export const DEFAULT_TEXTS: TextTable = {
 		readerUnavailable: 'Sorry, the document reading service did not answer for {minutes} minutes, so this document could not be read. Please send it again later.',
 		alreadyReceived: 'This document was already received on {date} and is in Qonto: it was not stored again.',
 		activationMessage: 'Hello! I want to send my receipts to {organisation}. My activation code: {code}',
+		attachedToCardPayment: 'Attached to the card payment {merchant} of {amount} on {date}.',
+		attachedToPayment: 'Attached to the payment {merchant} of {amount} on {date}.',
+		accessEnded: 'Your access has ended: nothing was stored. Please ask your admin.',
 	},
 	fr: {
 		accessHowTo: 'Bonjour ! Ce numéro WhatsApp collecte les reçus et factures des membres de l’équipe uniquement. Pour y accéder, demandez à votre administrateur votre lien ou QR code d’activation.',
@@ -113,6 +119,9 @@ export const DEFAULT_TEXTS: TextTable = {
 		readerUnavailable: 'Désolé, le service de lecture des documents n’a pas répondu pendant {minutes} minutes : ce document n’a pas pu être lu. Merci de le renvoyer plus tard.',
 		alreadyReceived: 'Ce document a déjà été reçu le {date} et se trouve dans Qonto : il n’a pas été enregistré une seconde fois.',
 		activationMessage: 'Bonjour ! Je souhaite envoyer mes reçus à {organisation}. Mon code d’activation : {code}',
+		attachedToCardPayment: 'Joint au paiement par carte {merchant} de {amount} du {date}.',
+		attachedToPayment: 'Joint au paiement {merchant} de {amount} du {date}.',
+		accessEnded: 'Votre accès a pris fin : rien n’a été enregistré. Adressez-vous à votre administrateur.',
 	},
 	es: {
 		accessHowTo: '¡Hola! Este número de WhatsApp recoge recibos y facturas solo de los miembros del equipo. Para acceder, pide a tu administrador tu enlace o código QR de activación.',
@@ -148,6 +157,9 @@ export const DEFAULT_TEXTS: TextTable = {
 		readerUnavailable: 'Lo sentimos, el servicio de lectura de documentos no ha respondido durante {minutes} minutos, así que este documento no se pudo leer. Vuelve a enviarlo más tarde, por favor.',
 		alreadyReceived: 'Este documento ya se recibió el {date} y está en Qonto: no se ha guardado otra vez.',
 		activationMessage: '¡Hola! Quiero enviar mis recibos a {organisation}. Mi código de activación: {code}',
+		attachedToCardPayment: 'Adjuntado al pago con tarjeta {merchant} de {amount} del {date}.',
+		attachedToPayment: 'Adjuntado al pago {merchant} de {amount} del {date}.',
+		accessEnded: 'Tu acceso ha terminado: no se ha guardado nada. Consulta a tu administrador.',
 	},
 	de: {
 		accessHowTo: 'Hallo! Diese WhatsApp-Nummer nimmt Belege und Rechnungen nur von Teammitgliedern an. Für den Zugang bitten Sie Ihre Administration um Ihren Aktivierungslink oder QR-Code.',
@@ -183,6 +195,9 @@ export const DEFAULT_TEXTS: TextTable = {
 		readerUnavailable: 'Leider hat der Dienst zum Lesen der Dokumente {minutes} Minuten lang nicht geantwortet, daher konnte dieses Dokument nicht gelesen werden. Bitte senden Sie es später erneut.',
 		alreadyReceived: 'Dieses Dokument wurde bereits am {date} empfangen und ist in Qonto: Es wurde nicht erneut gespeichert.',
 		activationMessage: 'Hallo! Ich möchte meine Belege an {organisation} senden. Mein Aktivierungscode: {code}',
+		attachedToCardPayment: 'Zugeordnet zur Kartenzahlung {merchant} über {amount} vom {date}.',
+		attachedToPayment: 'Zugeordnet zur Zahlung {merchant} über {amount} vom {date}.',
+		accessEnded: 'Ihr Zugang ist beendet: Es wurde nichts gespeichert. Bitte wenden Sie sich an Ihre Administration.',
 	},
 	it: {
 		accessHowTo: 'Ciao! Questo numero WhatsApp raccoglie ricevute e fatture solo dei membri del team. Per accedere, chiedi al tuo amministratore il tuo link o codice QR di attivazione.',
@@ -218,6 +233,9 @@ export const DEFAULT_TEXTS: TextTable = {
 		readerUnavailable: 'Spiacenti, il servizio di lettura dei documenti non ha risposto per {minutes} minuti, quindi questo documento non è stato letto. Invialo di nuovo più tardi.',
 		alreadyReceived: 'Questo documento è già stato ricevuto il {date} ed è in Qonto: non è stato salvato di nuovo.',
 		activationMessage: 'Ciao! Voglio inviare le mie ricevute a {organisation}. Il mio codice di attivazione: {code}',
+		attachedToCardPayment: 'Allegato al pagamento con carta {merchant} di {amount} del {date}.',
+		attachedToPayment: 'Allegato al pagamento {merchant} di {amount} del {date}.',
+		accessEnded: 'Il tuo accesso è terminato: non è stato salvato nulla. Rivolgiti al tuo amministratore.',
 	},
 };
 

@@ -1,5 +1,5 @@
 export { matchTransaction, type TransactionInput } from './matchTransaction';
-export { DEFAULT_MATCH_OPTIONS, matchOptionsFromCollection, resolveMatchOptions } from './options';
+export { DEFAULT_MATCH_OPTIONS, matchOptionsFromCollection, paymentDays, resolveMatchOptions } from './options';
 export { TransactionIndex, type TransactionIndexOptions } from './transactionIndex';
 export { toMatchDocument, transactionList } from './input';
 export type {

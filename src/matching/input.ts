@@ -1,5 +1,6 @@
 import { dayOfIsoDate, dayOfTime, timestampOf } from '../common/dates';
 import { isRecord, textOf, trimmedText } from '../common/guards';
+import { currencyCode, currencyExponent, DEFAULT_CURRENCY_EXPONENT, toMinorUnits } from '../common/money';
 import { counterpartyTokens, descriptorTokens, supplierTokens, type NameTokens } from './merchantName';
 import type { MatchDocument, QontoTransaction } from './types';
 
@@ -8,19 +9,23 @@ export function dayNumber(value: unknown): number | null {
 	return typeof value === 'string' ? dayOfIsoDate(value.trim()) : null;
 }
 
-function currencyCode(value: unknown): string | null {
-	const code = trimmedText(value)?.toUpperCase();
-	return code && /^[A-Z]{3}$/.test(code) ? code : null;
-}
-
-/** Minor units from `cents` if it is an integer, else from major units (number or "10,00" string). */
-function minorUnits(cents: unknown, major: unknown): number | null {
+/** `cents` when it is an integer (a number, or digits as text), else null. */
+function integerMinorUnits(cents: unknown): number | null {
 	if (typeof cents === 'number' && Number.isFinite(cents)) return Math.round(cents);
 	if (typeof cents === 'string' && /^-?\d+$/.test(cents.trim())) return Number(cents.trim());
-	let value: number | null = null;
-	if (typeof major === 'number' && Number.isFinite(major)) value = major;
-	else if (typeof major === 'string' && /^-?\d+(?:[.,]\d+)?$/.test(major.trim())) value = Number(major.trim().replace(',', '.'));
-	return value === null ? null : Math.round(value * 100);
+	return null;
+}
+
+/**
+ * Minor units of `currency` from `cents` (already minor units), else from the major-unit amount (number or "10,00"
+ * string) with the currency's ISO 4217 exponent: 1000 JPY is 1000, 12.345 BHD is 12345.
+ */
+function minorUnits(cents: unknown, major: unknown, currency: string | null): number | null {
+	const exponent = currencyExponent(currency);
+	const given = integerMinorUnits(cents);
+	if (given !== null && exponent === DEFAULT_CURRENCY_EXPONENT) return given;
+	// Without two decimals, a "cents" field is ambiguous (yen, or yen × 100?): the major amount says which.
+	return toMinorUnits(major, exponent) ?? given;
 }
 
 /** The document as the matcher uses it. */
@@ -39,7 +44,7 @@ export interface ReadDocument {
 export function readDocument(document: MatchDocument | null | undefined, aliases: Record<string, string[]>): ReadDocument {
 	const source: Record<string, unknown> = isRecord(document) ? document : {};
 	const supplierName = trimmedText(source.supplierName);
-	const total = minorUnits(source.totalAmountCents, null);
+	const total = integerMinorUnits(source.totalAmountCents);
 	const type = trimmedText(source.documentType)?.toLowerCase().replace(/[\s-]+/g, '_') ?? '';
 	const names: string[][] = [];
 	const own = supplierTokens(supplierName);
@@ -54,7 +59,7 @@ export function readDocument(document: MatchDocument | null | undefined, aliases
 			}
 		}
 	}
-	const tip = minorUnits(source.tipAmountCents, null);
+	const tip = integerMinorUnits(source.tipAmountCents);
 	return {
 		names,
 		supplierName,
@@ -102,8 +107,10 @@ export function readTransaction(raw: unknown): Candidate | null {
 	const transaction = raw as Partial<Record<keyof QontoTransaction, unknown>>;
 	const id = textOf(transaction.id);
 	if (!id) return null;
-	const amountCents = minorUnits(transaction.amount_cents, transaction.amount);
-	const localAmountCents = minorUnits(transaction.local_amount_cents, transaction.local_amount);
+	const currency = currencyCode(transaction.currency);
+	const localCurrency = currencyCode(transaction.local_currency);
+	const amountCents = minorUnits(transaction.amount_cents, transaction.amount, currency);
+	const localAmountCents = minorUnits(transaction.local_amount_cents, transaction.local_amount, localCurrency);
 	const emittedMs = timestampOf(transaction.emitted_at) ?? timestampOf(transaction.settled_at);
 	const label = trimmedText(transaction.label) ?? '';
 	const bankNames: NameTokens[] = [];
@@ -119,9 +126,9 @@ export function readTransaction(raw: unknown): Candidate | null {
 		id,
 		label,
 		amountCents: amountCents === null ? null : Math.abs(amountCents),
-		currency: currencyCode(transaction.currency),
+		currency,
 		localAmountCents: localAmountCents === null ? null : Math.abs(localAmountCents),
-		localCurrency: currencyCode(transaction.local_currency),
+		localCurrency,
 		side: trimmedText(transaction.side)?.toLowerCase() === 'credit' ? 'credit' : 'debit',
 		isTransfer: operation !== 'card',
 		status,
@@ -135,8 +142,9 @@ export function readTransaction(raw: unknown): Candidate | null {
 	};
 }
 
-function integerOrMajor(cents: unknown, major: unknown): number | null {
-	return minorUnits(typeof cents === 'string' && !/^-?\d+$/.test(cents.trim()) ? null : cents, major);
+/** Minor units of the document's currency from its `…Cents` key, else from its major-unit key. */
+function integerOrMajor(cents: unknown, major: unknown, currency: unknown): number | null {
+	return integerMinorUnits(cents) ?? toMinorUnits(major, currencyExponent(currencyCode(currency)));
 }
 
 /**
@@ -153,9 +161,9 @@ export function toMatchDocument(value: unknown): MatchDocument | null {
 	return {
 		supplierName: typeof name === 'string' ? name : null,
 		date: typeof date === 'string' ? date : null,
-		totalAmountCents: integerOrMajor(pick('totalAmountCents', 'total_amount_cents'), pick('totalAmount', 'total_amount')),
+		totalAmountCents: integerOrMajor(pick('totalAmountCents', 'total_amount_cents'), pick('totalAmount', 'total_amount'), currency),
 		currency: typeof currency === 'string' ? currency : null,
-		tipAmountCents: integerOrMajor(pick('tipAmountCents', 'tip_amount_cents'), pick('tipAmount', 'tip_amount', 'tip')),
+		tipAmountCents: integerOrMajor(pick('tipAmountCents', 'tip_amount_cents'), pick('tipAmount', 'tip_amount', 'tip'), currency),
 		documentType: typeof type === 'string' ? type : null,
 	};
 }

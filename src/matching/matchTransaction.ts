@@ -1,8 +1,9 @@
+import { formatMoney } from '../common/money';
 import { createFuseFinder, type FuzzyFinder } from './fuzzy';
 import { readDocument, readTransaction, type Candidate, type ReadDocument } from './input';
 import { compareNames } from './nameSignal';
 import { resolveMatchOptions } from './options';
-import { amountKind, assessAmount, assessDate, formatMoney, inferFxRates, nameWeight, withinDateWindow } from './signals';
+import { amountKind, assessAmount, assessDate, inferFxRates, nameWeight, withinDateWindow } from './signals';
 import type {
 	CandidateAssessment,
 	ExclusionReason,

@@ -59,6 +59,17 @@ export function resolveMatchOptions(partial: Partial<MatchOptions> | undefined |
 	};
 }
 
+/**
+ * How many days before and after a document's date its payment may fall, whatever kind of payment it is: the span of
+ * transactions to list for the matcher (−3…+35 days with the defaults).
+ */
+export function paymentDays(options: MatchOptions): { before: number; after: number } {
+	return {
+		before: Math.max(options.cardDaysBefore, options.transferDaysBefore),
+		after: Math.max(options.cardDaysAfter, options.transferDaysAfter),
+	};
+}
+
 /** "5.5, 20" → [5.5, 20]; words and empty entries are dropped. */
 function numberList(value: unknown): number[] {
 	return String(value ?? '')

@@ -1,3 +1,4 @@
+import { formatMoney } from '../common/money';
 import type { Candidate, ReadDocument } from './input';
 import type { AmountKind, MatchOptions } from './types';
 
@@ -65,12 +66,6 @@ function oneDigitMisread(a: number, b: number): boolean {
 		pair = `${leftDigit}${rightDigit}`;
 	}
 	return CONFUSABLE_DIGITS.has(pair);
-}
-
-export function formatMoney(cents: number, currency: string | null): string {
-	const sign = cents < 0 ? '-' : '';
-	const absolute = Math.abs(cents);
-	return `${sign}${Math.floor(absolute / 100)}.${String(absolute % 100).padStart(2, '0')}${currency ? ` ${currency}` : ''}`;
 }
 
 /** Round totals are paid often, so an equal round amount is weaker evidence. */

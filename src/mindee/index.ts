@@ -4,7 +4,6 @@ export { DEFAULT_REQUEST_TIMEOUT_MS, openMindeeSession, targetDispatcher, undici
 export { CONFIDENCE_SCORES, confidenceLabel, fieldConfidence, type ConfidenceLabel, type FieldConfidence } from './confidence';
 export { classifyMindeeError, failureError, isRetryable, jobFailedError, timeoutError, type MindeeFailure } from './errors';
 export { clampPollingTimeout, extractDocument, POLLING_TIMEOUT_LIMITS, type ExtractOptions, type ExtractOutcome } from './extract';
-export { currencyCode, currencyExponent, toMinorUnits } from './money';
 export { assertInvoiceModel, CORE_FIELDS, EXPECTED_FIELDS, isoDate, lacksCoreFields, normaliseInference, resultFieldNames, snakeCase, taxRatePercent } from './normalise';
 export type { DocumentKind, InvoiceRecord, RecordConfidence, SupplierRegistration, TaxLine } from './types';
 export { ACCEPTED_BY_MINDEE, mindeeUpload, uploadType, type MindeeUpload } from './upload';

@@ -10,8 +10,8 @@
 import { dayOfIsoDate } from '../common/dates';
 import { ReasonedError } from '../common/failure';
 import { isRecord } from '../common/guards';
+import { currencyCode, currencyExponent, toMinorUnits } from '../common/money';
 import { type FieldConfidence, fieldConfidence, lowestConfidence } from './confidence';
-import { currencyCode, currencyExponent, toMinorUnits } from './money';
 import type {
 	ConfidenceField,
 	DocumentKind,

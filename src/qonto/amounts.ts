@@ -3,21 +3,17 @@
  * strings (`{"value":"22.10","currency":"EUR"}`), which are converted exactly (string arithmetic, no floats).
  */
 
-import { currencyExponent } from '../common/currency';
-
-export { currencyExponent };
+import { currencyExponent, toMinorUnits } from '../common/money';
 
 /**
  * "22.10" → 2210 (EUR). Accepts a decimal comma ("10,00"), a sign, spaces and thousands separators ("1 234.50",
  * "1,234.50"); returns null for anything unreadable or with more decimals than the currency has (never rounds
- * silently, except trailing zeros).
+ * silently, except trailing zeros). A JSON number is converted from its decimal text and rounded to the currency's
+ * decimals, like Mindee's amounts.
  */
 export function decimalToMinorUnits(value: unknown, currency?: string | null): number | null {
 	const exponent = currencyExponent(currency);
-	if (typeof value === 'number') {
-		if (!Number.isFinite(value)) return null;
-		return Math.round(value * 10 ** exponent);
-	}
+	if (typeof value === 'number') return toMinorUnits(value, exponent);
 	if (typeof value !== 'string') return null;
 	let text = value.trim().replace(/[\s\u00a0\u202f']/g, '');
 	if (text === '') return null;

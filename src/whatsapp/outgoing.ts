@@ -65,6 +65,36 @@ export function buildMarkAsRead(messageId: string, typingIndicator: boolean) {
 	};
 }
 
+export interface TemplateMessage {
+	/** The name of a template the WhatsApp Business Account has had approved. */
+	name: string;
+	/** The language it was approved in, as Meta writes it: `en`, `en_US`, `fr`… */
+	languageCode: string;
+	/** The body's `{{1}}`, `{{2}}`… in order. */
+	bodyParameters: readonly string[];
+}
+
+/** Meta refuses template parameters with line breaks, tabs or more than four spaces in a row. */
+function templateParameter(text: string): string {
+	return text.replace(/[\t\r\n]+/g, ' ').replace(/ {5,}/g, '    ');
+}
+
+/** A pre-approved template message: the only kind WhatsApp delivers more than 24 h after the user's last message. */
+export function buildTemplate(to: string, template: TemplateMessage) {
+	const parameters = template.bodyParameters.map((text) => ({ type: 'text' as const, text: templateParameter(text) }));
+	return {
+		messaging_product: 'whatsapp' as const,
+		recipient_type: 'individual' as const,
+		to,
+		type: 'template' as const,
+		template: {
+			name: template.name,
+			language: { code: template.languageCode },
+			...(parameters.length > 0 ? { components: [{ type: 'body' as const, parameters }] } : {}),
+		},
+	};
+}
+
 /** Cuts to `max` characters (whole code points, so emoji are never split), ending with an ellipsis when cut. */
 export function truncate(text: string, max: number): string {
 	const codePoints = Array.from(text);

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 
 import { CONFIDENCE_SCORES, type FieldConfidence } from '../../../src/mindee/confidence';
-import { currencyExponent, toMinorUnits } from '../../../src/mindee/money';
 import { assertInvoiceModel, isoDate, normaliseInference, snakeCase, taxRatePercent } from '../../../src/mindee/normalise';
 import type { InvoiceRecord } from '../../../src/mindee/types';
 
@@ -243,35 +242,6 @@ describe('normalising a Receipt-template result (field names of the Receipt mode
 		expect(record.confidence).toMatchObject({ label: 'Low', score: CONFIDENCE_SCORES.Low });
 		const onlyOthers = normaliseInference(receipt({ supplier_name: v('Shop'), document_type: v('receipt', 'High') }));
 		expect(onlyOthers.confidence).toMatchObject({ label: 'High', score: 0.9 });
-	});
-});
-
-describe('money in minor units', () => {
-	it('converts from the decimal text, not by multiplying floats', () => {
-		expect(toMinorUnits(0.29, 2)).toBe(29); // 0.29 * 100 = 28.999999999999996
-		expect(toMinorUnits(1.005, 2)).toBe(101); // 1.005 * 100 = 100.49999999999999
-		expect(toMinorUnits(204.75, 2)).toBe(20475);
-		expect(toMinorUnits(-9.75, 2)).toBe(-975);
-		expect(toMinorUnits(1234.5, 0)).toBe(1235);
-		expect(toMinorUnits(1e-7, 2)).toBe(0);
-		expect(toMinorUnits(1e21, 2)).toBeNull();
-		expect(toMinorUnits('12,50', 2)).toBe(1250);
-		expect(toMinorUnits(null, 2)).toBeNull();
-		expect(toMinorUnits('abc', 2)).toBeNull();
-		expect(toMinorUnits(Number.NaN, 2)).toBeNull();
-	});
-
-	it('matches the exact decimal for every amount with at most the currency decimals', () => {
-		fc.assert(
-			fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom(0, 2, 3), (minor, exponent) => {
-				const major = Number((minor / 10 ** exponent).toFixed(exponent));
-				expect(toMinorUnits(major, exponent)).toBe(minor);
-			}),
-		);
-	});
-
-	it('knows the exponents of the usual currencies', () => {
-		expect([currencyExponent('EUR'), currencyExponent('JPY'), currencyExponent('KWD'), currencyExponent('BHD'), currencyExponent(null)]).toEqual([2, 0, 3, 3, 2]);
 	});
 });
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { currencyExponent, decimalToMinorUnits, moneyToMinorUnits } from '../../../src/qonto/amounts';
+import { currencyExponent } from '../../../src/common/money';
+import { decimalToMinorUnits, moneyToMinorUnits } from '../../../src/qonto/amounts';
 import { assertFileSize, assertRequestSize, fileNameFor, maxBytesFromMb, requireQontoFileType, sniffQontoFileType } from '../../../src/qonto/files';
 import { buildMultipartBody, multipartEnvelopeBytes } from '../../../src/qonto/multipart';
 import { MAX_FILE_NAME_BYTES, QONTO_FILE_ROOM_BYTES, fileRoomOf, limitInMegabytes } from '../../../src/qonto/room';
