@@ -41,21 +41,6 @@ export function buildText(to: string, body: string, options: { previewUrl?: bool
 	};
 }
 
-/**
- * A pre-approved template message: the only kind WhatsApp delivers more than 24 hours after the sender's last
- * message. `bodyParameters` fill the template body's {{1}}, {{2}}, … in order.
- */
-export function buildTemplate(to: string, template: { name: string; languageCode: string; bodyParameters: string[] }) {
-	const components = template.bodyParameters.length > 0 ? [{ type: 'body' as const, parameters: template.bodyParameters.map((text) => ({ type: 'text' as const, text })) }] : [];
-	return {
-		messaging_product: 'whatsapp' as const,
-		recipient_type: 'individual' as const,
-		to,
-		type: 'template' as const,
-		template: { name: template.name, language: { code: template.languageCode }, ...(components.length > 0 ? { components } : {}) },
-	};
-}
-
 export function buildMarkAsRead(messageId: string, typingIndicator: boolean) {
 	return {
 		messaging_product: 'whatsapp' as const,
