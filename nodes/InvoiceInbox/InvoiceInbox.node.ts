@@ -3,17 +3,32 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import * as checkAttempt from './actions/checkAttempt.operation';
 import * as checkSameFile from './actions/checkSameFile.operation';
 import * as composeFailureReply from './actions/composeFailureReply.operation';
+import * as composeFollowUp from './actions/composeFollowUp.operation';
 import * as createActivationLinks from './actions/createActivationLinks.operation';
+import * as matchAgain from './actions/matchAgain.operation';
+import * as planRematch from './actions/planRematch.operation';
 import * as planRetries from './actions/planRetries.operation';
+import * as refreshMembers from './actions/refreshMembers.operation';
 import { router } from './actions/router';
 import * as routeMessage from './actions/routeMessage.operation';
 
 const named = (names: readonly string[]) => JSON.stringify(names.map((displayName) => ({ type: 'main', displayName })));
-/** Inputs and outputs by operation; n8n evaluates these expressions with the node's parameters. */
-const byOperation = (routing: string, sameFile: string, attempt: string): `={{${string}}}` =>
-	`={{ $parameter.operation === "routeMessage" ? ${routing} : $parameter.operation === "checkSameFile" ? ${sameFile} : $parameter.operation === "checkAttempt" ? ${attempt} : ["main"] }}`;
-const INPUTS = byOperation(named(routeMessage.INPUT_NAMES), named(checkSameFile.INPUT_NAMES), named(checkAttempt.INPUT_NAMES));
-const OUTPUTS = byOperation(named(routeMessage.OUTPUT_NAMES), named(checkSameFile.OUTPUT_NAMES), named(checkAttempt.OUTPUT_NAMES));
+/** Inputs or outputs by operation (others: one main); n8n evaluates the expression with the node's parameters. */
+const byOperation = (ports: ReadonlyArray<readonly [operation: string, names: readonly string[]]>): `={{${string}}}` =>
+	`={{ ${ports.map(([operation, names]) => `$parameter.operation === "${operation}" ? ${named(names)} : `).join('')}["main"] }}`;
+const INPUTS = byOperation([
+	['routeMessage', routeMessage.INPUT_NAMES],
+	['checkSameFile', checkSameFile.INPUT_NAMES],
+	['checkAttempt', checkAttempt.INPUT_NAMES],
+]);
+const OUTPUTS = byOperation([
+	['routeMessage', routeMessage.OUTPUT_NAMES],
+	['checkSameFile', checkSameFile.OUTPUT_NAMES],
+	['checkAttempt', checkAttempt.OUTPUT_NAMES],
+	['matchAgain', matchAgain.OUTPUT_NAMES],
+	['composeFollowUp', composeFollowUp.OUTPUT_NAMES],
+	['refreshMembers', refreshMembers.OUTPUT_NAMES],
+]);
 
 /**
  * The conversation around documents: who may use the inbox, for which Qonto organisation, in which language. It
@@ -28,7 +43,7 @@ export class InvoiceInbox implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Route WhatsApp messages of team members, and make their activation links and QR codes',
+		description: 'Route WhatsApp messages of team members, make their activation links, and follow documents up',
 		defaults: { name: 'Invoice Inbox' },
 		// Route Message, Check Same File and Check Attempt read their items (input 1) next to the Data Table rows found
 		// for them (input 2), and answer on named outputs; the other operations are one in, one out.
@@ -63,16 +78,40 @@ export class InvoiceInbox implements INodeType {
 						description: "Say why a document could not be stored, in the sender's language",
 					},
 					{
+						name: 'Compose Follow-Up',
+						value: 'composeFollowUp',
+						action: 'Tell the sender which payment their document was attached to',
+						description: 'A text within 24 hours of their last message, a template after that if you have one, or nothing (and why)',
+					},
+					{
 						name: 'Create Activation Links',
 						value: 'createActivationLinks',
 						action: 'Create activation links and QR codes',
 						description: 'Make a WhatsApp link and QR code per Qonto membership, to hand to each team member',
 					},
 					{
+						name: 'Match Again',
+						value: 'matchAgain',
+						action: 'Match stored documents again',
+						description: "Match a batch of stored, unattached documents against the payments Qonto has now, with their stored extraction",
+					},
+					{
+						name: 'Plan Re-Match',
+						value: 'planRematch',
+						action: 'Plan which unattached documents to match again',
+						description: 'Pick the stored documents attached to no payment yet, and the payments to list for them',
+					},
+					{
 						name: 'Plan Retries',
 						value: 'planRetries',
 						action: 'Plan retries of unfinished documents',
 						description: 'Pick the documents left processing (a crash, a restart, an outage) that are due for another try',
+					},
+					{
+						name: 'Refresh Members',
+						value: 'refreshMembers',
+						action: 'Refresh who may use the inbox',
+						description: "Unlink members whose Qonto membership ended, and list the active ones not activated yet",
 					},
 					{
 						name: 'Route Message',
@@ -89,6 +128,10 @@ export class InvoiceInbox implements INodeType {
 			...checkSameFile.description,
 			...checkAttempt.description,
 			...planRetries.description,
+			...planRematch.description,
+			...matchAgain.description,
+			...composeFollowUp.description,
+			...refreshMembers.description,
 		],
 	};
 

@@ -4,8 +4,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as checkAttempt from './checkAttempt.operation';
 import * as checkSameFile from './checkSameFile.operation';
 import * as composeFailureReply from './composeFailureReply.operation';
+import * as composeFollowUp from './composeFollowUp.operation';
 import * as createActivationLinks from './createActivationLinks.operation';
+import * as matchAgain from './matchAgain.operation';
+import * as planRematch from './planRematch.operation';
 import * as planRetries from './planRetries.operation';
+import * as refreshMembers from './refreshMembers.operation';
 import * as routeMessage from './routeMessage.operation';
 
 /** Each operation takes the whole input (three operations pair two inputs, links may make one page of all items). */
@@ -16,6 +20,10 @@ const OPERATIONS = new Map<string, (this: IExecuteFunctions) => Promise<INodeExe
 	['checkSameFile', checkSameFile.execute],
 	['checkAttempt', checkAttempt.execute],
 	['planRetries', planRetries.execute],
+	['planRematch', planRematch.execute],
+	['matchAgain', matchAgain.execute],
+	['composeFollowUp', composeFollowUp.execute],
+	['refreshMembers', refreshMembers.execute],
 ]);
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
