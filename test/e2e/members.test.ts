@@ -5,7 +5,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 
 import { findActivationCode } from '../../src/conversation/activation';
-import { DEFAULT_TEXTS } from '../../src/conversation/texts';
+import { ACCEPTED_FORMATS, DEFAULT_TEXTS, fillText } from '../../src/conversation/texts';
 import { submitForm } from '../harness';
 import { FORM_LOGIN, ana, startInvoiceInbox, waitFor, type InvoiceInbox, type Sender } from '../support/invoiceInbox';
 
@@ -199,7 +199,7 @@ describe('members and organisations', () => {
 		const gif = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 		const refused = await inbox.sendDocument(gif, 'beleg.jpg', 'image/jpeg', { from: chloe });
 		expect(await inbox.waitForFinalReaction(refused)).toBe('❌');
-		expect(await inbox.waitForReply(refused, 30_000, chloe)).toBe(DEFAULT_TEXTS.fr.unsupported_type);
+		expect(await inbox.waitForReply(refused, 30_000, chloe)).toBe(fillText(DEFAULT_TEXTS.fr.unsupported_type, { formats: ACCEPTED_FORMATS }));
 
 		const dieter: Sender = { waId: '4915123456789', userId: 'US.4915123456789', name: 'Dieter Braun' };
 		expect((await inbox.sendTextAndWaitForAnswer('Hallo', 30_000, dieter)).answer).toBe(DEFAULT_TEXTS.de.accessHowTo);
