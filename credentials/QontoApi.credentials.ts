@@ -57,6 +57,17 @@ export class QontoApi implements ICredentialType {
 			description: 'From the Qonto developer portal. Without it the sandbox answers every call with an HTML login page.',
 		},
 		{
+			// A pasted signing secret lives in the credential, as in n8n's own Slack and Stripe credentials ("Signature
+			// Secret"): n8n encrypts credentials, while node parameters are stored, exported and shared in clear text.
+			displayName: 'Webhook Signing Secret',
+			name: 'webhookSigningSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for the Qonto Trigger: the secret of the webhook subscription that points at the trigger (32 to 128 characters). Deliveries whose X-Qonto-Signature does not match it are refused.',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',

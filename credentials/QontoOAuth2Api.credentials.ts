@@ -1,6 +1,8 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 const SCOPES = 'organization.read attachment.write supplier_invoice.write supplier_invoice.read membership.read offline_access';
+/** Asked for only when "Allow Webhook Subscriptions" is on: an OAuth application that was not granted it would fail the consent. */
+const WEBHOOK_SCOPE = 'webhook';
 const OAUTH_ROOT =
 	'($self["oauthBaseUrl"] ? $self["oauthBaseUrl"].replace(/\\/+$/, "") : ($self["environment"] === "sandbox" ? "https://oauth-sandbox.staging.qonto.co" : "https://oauth.qonto.com"))';
 
@@ -52,6 +54,24 @@ export class QontoOAuth2Api implements ICredentialType {
 			description: 'From the Qonto developer portal; the Qonto node sends it as X-Qonto-Staging-Token on every API call',
 		},
 		{
+			displayName: 'Allow Webhook Subscriptions',
+			name: 'webhookScope',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to also ask for the "webhook" scope, so that the Qonto Trigger registers and removes its own subscription. Your Qonto OAuth application must be allowed this scope. Reconnect the credential after changing this.',
+		},
+		{
+			// As in the API-key credential: for a subscription created by hand, when the trigger does not register its own.
+			displayName: 'Webhook Signing Secret',
+			name: 'webhookSigningSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for the Qonto Trigger with a subscription created by hand: that subscription\'s secret (32 to 128 characters). Not needed when the trigger registers its own subscription.',
+		},
+		{
 			displayName: 'API Base URL',
 			name: 'baseUrl',
 			type: 'string',
@@ -87,7 +107,7 @@ export class QontoOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: SCOPES,
+			default: `={{ "${SCOPES}" + ($self["webhookScope"] ? " ${WEBHOOK_SCOPE}" : "") }}`,
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

@@ -1,5 +1,5 @@
 /**
- * The one place the Qonto node talks HTTP. Authentication comes from the selected credential through
+ * The one place the Qonto node talks HTTP (and the Qonto Trigger, for its webhook subscription). Authentication comes from the selected credential through
  * `httpRequestWithAuthentication` (the API-key credential's `authenticate` builds `Authorization: login:secret-key`;
  * for OAuth2, n8n signs with the bearer token and refreshes it on a 401). Answers are classified by the pure code in
  * src/qonto/errors.ts; 429/5xx/network failures are retried with backoff, honouring Retry-After.
@@ -7,6 +7,7 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	IHookFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
@@ -41,7 +42,8 @@ export type QontoAuthentication = keyof typeof CREDENTIAL_TYPES;
 export const QONTO_RETRY = { ...DEFAULT_RETRY, retries: 2 };
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 
-type QontoContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** The Qonto node's executions and option lists, and the Qonto Trigger's subscription lifecycle (webhookMethods). */
+export type QontoContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 export interface QontoRequest {
 	method: IHttpRequestMethods;

@@ -15,6 +15,7 @@ export * from './mindeeInference';
 export * from './multipart';
 export * from './qonto';
 export * from './qontoData';
+export * from './qontoWebhooks';
 export type { AccessGrant, OAuthClient } from './qontoOAuth';
 export * from './server';
 export * from './shape';

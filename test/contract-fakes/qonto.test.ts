@@ -1,10 +1,14 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { ManualClock } from './clock';
 import { loadFixture, SAMPLE_RECEIPTS_DIR } from './fixtures';
 import { QontoFake } from './qonto';
 import { makeTransaction } from './qontoData';
+import { signQontoWebhook } from './qontoWebhooks';
 import { keyPaths, readJson, shapeOf } from './shape';
 import { sha256Hex } from './sniff';
 
@@ -419,6 +423,204 @@ describe('QontoFake', () => {
 			const response = await fetch(`${fake.url}/oauth2/auth?${query}`, { redirect: 'manual' });
 			expect(new URL(response.headers.get('location') as string).searchParams.get('error')).toBe('invalid_state');
 		});
+	});
+});
+
+interface Received {
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+}
+
+/** A callback server that records deliveries and answers `status` after `delayMs`. */
+async function startReceiver(answer: { status: number; delayMs?: number } = { status: 200 }) {
+	const received: Received[] = [];
+	const server: Server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+			setTimeout(() => res.writeHead(answer.status, { 'content-type': 'text/plain' }).end('ok'), answer.delayMs ?? 0);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/abc/webhook`;
+	return { url, received, answer, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('QontoFake webhook subscriptions', () => {
+	const clock = new ManualClock(Date.UTC(2026, 10, 24, 9, 0, 0));
+	const fake = new QontoFake({ clock });
+	const WEBHOOK_SCOPES = ['webhook', 'organization.read'];
+	const bearer = (scopes: string[] = WEBHOOK_SCOPES, membership?: Record<string, unknown>) => ({ authorization: `Bearer ${fake.issueTokens({ scopes, membership }).access_token}` });
+	const subscriptions = (headers: Record<string, string>, init: RequestInit = {}, path = '/v2/webhook_subscriptions') =>
+		fetch(`${fake.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...headers, ...init.headers } });
+	const create = (headers: Record<string, string>, body: object) => subscriptions(headers, { method: 'POST', body: JSON.stringify(body) });
+	const SECRET = 'a-secret-of-at-least-32-characters-0123';
+	let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+	beforeAll(async () => {
+		await fake.start();
+		receiver = await startReceiver();
+	});
+	afterAll(async () => {
+		await fake.stop();
+		await receiver.stop();
+	});
+	beforeEach(() => {
+		fake.reset();
+		receiver.received.length = 0;
+		receiver.answer.status = 200;
+		receiver.answer.delayMs = 0;
+	});
+
+	it("signs like Qonto's documented test vector", () => {
+		expect(signQontoWebhook('test-secret', 1704110400, '{"test":"data"}')).toBe('t=1704110400,v1=56aff06dc227db80d6568a5070f912c601c31f20451745d257cbc0b5dfa93805');
+	});
+
+	it('creates (201, with the secret), gets, lists (without the secret) and deletes (204) a subscription', async () => {
+		const auth = bearer();
+		const created = await create(auth, { callback_url: receiver.url, types: ['v1/transactions'], secret: SECRET, description: 'n8n' });
+		expect(created.status).toBe(201);
+		const body = await readJson(created);
+		expect(body).toEqual({
+			id: expect.any(String),
+			organization_id: fake.organizationId,
+			membership_id: expect.any(String),
+			callback_url: receiver.url,
+			types: ['v1/transactions'],
+			description: 'n8n',
+			created_at: '2026-11-24T09:00:00.000Z',
+			updated_at: '2026-11-24T09:00:00.000Z',
+			secret: SECRET,
+		});
+		const got = await subscriptions(auth, {}, `/v2/webhook_subscriptions/${body.id}`);
+		expect(got.status).toBe(200);
+		expect(await readJson(got)).toEqual(Object.fromEntries(Object.entries(body).filter(([key]) => key !== 'secret')));
+		const listed = await readJson(await subscriptions(auth, {}, '/v2/webhook_subscriptions?per_page=10'));
+		expect(listed.subscriptions.map((item: { id: string }) => item.id)).toEqual([body.id]);
+		expect(listed.subscriptions[0]).not.toHaveProperty('secret');
+		expect(listed.meta).toMatchObject({ current_page: 1, total_count: 1, per_page: 10 });
+
+		const deleted = await subscriptions(auth, { method: 'DELETE' }, `/v2/webhook_subscriptions/${body.id}`);
+		expect(deleted.status).toBe(204);
+		expect(await deleted.text()).toBe('');
+		expect(fake.webhookSubscriptions()).toEqual([]);
+		const again = await subscriptions(auth, { method: 'DELETE' }, `/v2/webhook_subscriptions/${body.id}`);
+		expect(again.status).toBe(404);
+		expect(await readJson(again)).toEqual({ code: 'not_found', detail: expect.any(String), source: { parameter: 'id' } });
+	});
+
+	it('generates a secret when none is sent', async () => {
+		const body = await readJson(await create(bearer(), { callback_url: receiver.url, types: ['v1/transactions'] }));
+		expect(body.secret.length).toBeGreaterThanOrEqual(32);
+		expect(fake.webhookSubscriptions()[0].secret).toBe(body.secret);
+	});
+
+	it('refuses API-key callers (403: OAuth 2.0 only) and tokens without the webhook scope or organization.read', async () => {
+		const payload = { callback_url: receiver.url, types: ['v1/transactions'], secret: SECRET };
+		const withKey = await create({ authorization: fake.apiKeyHeader }, payload);
+		expect(withKey.status).toBe(403);
+		expect(await readJson(withKey)).toEqual({ code: 'forbidden', detail: expect.stringMatching(/OAuth 2\.0/) });
+		expect((await subscriptions({ authorization: fake.apiKeyHeader })).status).toBe(403);
+
+		const noWebhookScope = await create(bearer(['organization.read']), payload);
+		expect(noWebhookScope.status).toBe(403);
+		expect((await readJson(noWebhookScope)).detail).toBe('missing required oauth scope: webhook');
+		const noReadScope = await create(bearer(['webhook']), payload);
+		expect(noReadScope.status).toBe(403);
+		expect((await readJson(noReadScope)).detail).toBe('missing required oauth scope: organization.read');
+		expect((await create({}, payload)).status).toBe(401);
+		expect(fake.webhookSubscriptions()).toEqual([]);
+	});
+
+	it.each([
+		['no callback URL', { types: ['v1/transactions'], secret: 'a'.repeat(40) }, '/callback_url'],
+		['plain http to a public host', { callback_url: 'http://example.com/hook', types: ['v1/transactions'] }, '/callback_url'],
+		['a callback that is no URL', { callback_url: 'not a url', types: ['v1/transactions'] }, '/callback_url'],
+		['no types', { callback_url: 'https://example.com/hook', types: [] }, '/types'],
+		['an unknown type', { callback_url: 'https://example.com/hook', types: ['v1/everything'] }, '/types'],
+		['a secret under 32 characters', { callback_url: 'https://example.com/hook', types: ['v1/transactions'], secret: 'too-short' }, '/secret'],
+		['a secret over 128 characters', { callback_url: 'https://example.com/hook', types: ['v1/transactions'], secret: 'x'.repeat(129) }, '/secret'],
+		['a description over 256 characters', { callback_url: 'https://example.com/hook', types: ['v1/transactions'], description: 'd'.repeat(257) }, '/description'],
+	])('refuses a subscription with %s (422 at its pointer)', async (_label, payload, pointer) => {
+		const response = await create(bearer(), payload);
+		expect(response.status).toBe(422);
+		expect((await readJson(response)).source).toEqual({ pointer });
+	});
+
+	it('shows a caller only the subscriptions of its own user and OAuth client', async () => {
+		const mine = bearer();
+		const other = bearer(WEBHOOK_SCOPES, { id: 'another-membership', first_name: 'Other' });
+		const { id } = await readJson(await create(mine, { callback_url: receiver.url, types: ['v1/transactions'], secret: SECRET }));
+		fake.addWebhookSubscription({ callbackUrl: 'https://elsewhere.example/hook' });
+		expect((await readJson(await subscriptions(mine))).subscriptions.map((item: { id: string }) => item.id)).toEqual([id]);
+		expect((await readJson(await subscriptions(other))).subscriptions).toEqual([]);
+		expect((await subscriptions(other, {}, `/v2/webhook_subscriptions/${id}`)).status).toBe(404);
+		expect((await subscriptions(other, { method: 'DELETE' }, `/v2/webhook_subscriptions/${id}`)).status).toBe(404);
+		expect(fake.webhookSubscriptions()).toHaveLength(2);
+	});
+
+	it('repeats the first answer for a repeated X-Qonto-Idempotency-Key instead of creating twice', async () => {
+		const auth = { ...bearer(), 'x-qonto-idempotency-key': 'key-1' };
+		const first = await readJson(await create(auth, { callback_url: receiver.url, types: ['v1/transactions'], secret: SECRET }));
+		const second = await readJson(await create(auth, { callback_url: receiver.url, types: ['v1/transactions'], secret: SECRET }));
+		expect(second.id).toBe(first.id);
+		expect(fake.webhookSubscriptions()).toHaveLength(1);
+	});
+
+	it("delivers a signed v1/transactions event to each subscription's callback", async () => {
+		const subscription = fake.addWebhookSubscription({ callbackUrl: receiver.url, secret: SECRET });
+		fake.addWebhookSubscription({ callbackUrl: 'https://cards.example/hook', types: ['v1/cards'] });
+		const transaction = makeTransaction({ label: 'GRAB *RIDE', amount_cents: 1850 });
+		const [result] = await fake.deliverTransactionEvent('created', transaction);
+		expect(fake.webhookDeliveries()).toHaveLength(1);
+		expect(result).toMatchObject({ subscriptionId: subscription.id, callbackUrl: receiver.url, status: 200, acknowledged: true });
+
+		const [delivery] = receiver.received;
+		expect(delivery.headers['content-type']).toBe('application/json');
+		const payload = JSON.parse(delivery.body);
+		expect(payload).toEqual({
+			id: result.deliveryId,
+			subscription_id: subscription.id,
+			organization_id: fake.organizationId,
+			membership_id: subscription.membership_id,
+			type: 'v1/transactions',
+			created_at: '2026-11-24T09:00:00.000Z',
+			data: { event: 'created', ...transaction },
+		});
+		// The header, checked here with plain HMAC (not the fake's own helper): t = the fake's clock, v1 over "{t}.{body}".
+		const t = Math.floor(clock.now() / 1000);
+		const v1 = createHmac('sha256', SECRET).update(`${t}.${delivery.body}`).digest('hex');
+		expect(delivery.headers['x-qonto-signature']).toBe(`t=${t},v1=${v1}`);
+	});
+
+	it('can forge, backdate, leave unsigned or garble a delivery, and keeps the delivery id of a retry', async () => {
+		fake.addWebhookSubscription({ callbackUrl: receiver.url, secret: SECRET });
+		const transaction = makeTransaction({});
+		const [forged] = await fake.deliverTransactionEvent('updated', transaction, { secret: 'not-the-secret-but-long-enough-000000' });
+		const [stale] = await fake.deliverTransactionEvent('updated', transaction, { timestamp: 1704110400, deliveryId: forged.deliveryId });
+		const [unsigned] = await fake.deliverTransactionEvent('updated', transaction, { signed: false });
+		const [garbled] = await fake.deliverTransactionEvent('updated', transaction, { signatureHeader: 'sha256=abc' });
+		expect(forged.signatureHeader).not.toBe(signQontoWebhook(SECRET, Math.floor(clock.now() / 1000), forged.body));
+		expect(stale.signatureHeader).toBe(signQontoWebhook(SECRET, 1704110400, stale.body));
+		expect(JSON.parse(stale.body).id).toBe(forged.deliveryId);
+		expect(receiver.received[2].headers).not.toHaveProperty('x-qonto-signature');
+		expect(unsigned.signatureHeader).toBeNull();
+		expect(receiver.received[3].headers['x-qonto-signature']).toBe('sha256=abc');
+		expect(garbled.status).toBe(200);
+	});
+
+	it('counts a refused or slow (> 1 s) answer as not acknowledged, as Qonto does', async () => {
+		fake.addWebhookSubscription({ callbackUrl: receiver.url, secret: SECRET });
+		receiver.answer.status = 401;
+		expect((await fake.deliverTransactionEvent('created', makeTransaction({})))[0]).toMatchObject({ status: 401, acknowledged: false });
+		receiver.answer.status = 200;
+		receiver.answer.delayMs = 1200;
+		const [slow] = await fake.deliverTransactionEvent('created', makeTransaction({}));
+		expect(slow).toMatchObject({ status: 200, acknowledged: false });
+		expect(slow.elapsedMs).toBeGreaterThan(1000);
+		const [dead] = await fake.deliverTransactionEvent('created', makeTransaction({}), { subscriptionId: fake.addWebhookSubscription({ callbackUrl: 'http://127.0.0.1:9/none' }).id });
+		expect(dead).toMatchObject({ status: null, acknowledged: false, error: expect.any(String) });
 	});
 });
 

@@ -2,7 +2,8 @@
  * Qonto Business API v2 stand-in (api-contracts §1): API-key (`login:secret-key`, not Basic) and OAuth bearer
  * auth with scopes, the sandbox staging-token trap, organisation / bank accounts / transactions with filters and
  * pagination, attachments with required idempotency keys, supplier-invoice bulk upload that always answers 200,
- * memberships, and the OAuth endpoints.
+ * memberships, the OAuth endpoints, and webhook subscriptions with signed `v1/transactions` deliveries
+ * (qontoWebhooks.ts).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
@@ -27,6 +28,20 @@ import { type AccessGrant, type OAuthClient, QontoOAuth } from './qontoOAuth';
 import { filterSupplierInvoices, filterTransactions, isProblem, paginate, pageRequest, type QueryProblem, transactionQuery } from './qontoQuery';
 import { allValues, ContractFake, type FakeResponse, type FakeServerOptions, firstValue, type RecordedRequest, type RouteContext } from './server';
 import { MIME_BY_KIND, newUuid, sha256Hex, sniffKind } from './sniff';
+import {
+	type DeliveryOptions,
+	type DeliveryResult,
+	generatedWebhookSecret,
+	isWebhookProblem,
+	postDelivery,
+	readSubscriptionInput,
+	signQontoWebhook,
+	type StoredWebhookSubscription,
+	subscriptionView,
+	type TransactionEventName,
+	transactionEventPayload,
+	WEBHOOK_TYPE_SCOPES,
+} from './qontoWebhooks';
 
 export type QontoRoute =
 	| 'organization'
@@ -44,7 +59,12 @@ export type QontoRoute =
 	| 'memberships.list'
 	| 'membership.get'
 	| 'oauth.auth'
-	| 'oauth.token';
+	| 'oauth.token'
+	| 'webhook_subscriptions.create'
+	| 'webhook_subscriptions.list'
+	| 'webhook_subscriptions.get'
+	| 'webhook_subscriptions.update'
+	| 'webhook_subscriptions.delete';
 
 export interface QontoFakeOptions extends FakeServerOptions {
 	/** API key login (the organisation's). Default 'acme-sas-1234'. */
@@ -70,6 +90,8 @@ export interface QontoFakeOptions extends FakeServerOptions {
 	attachmentVisibilityDelayMs?: number;
 	/** Statuses listed when the client sends no status[] (unconfirmed for the real API). Default: all. */
 	defaultTransactionStatuses?: string[] | null;
+	/** How long a webhook callback may take to answer before Qonto counts the delivery as failed. Default 1000 ms. */
+	webhookAckTimeoutMs?: number;
 }
 
 type Caller = { kind: 'apiKey' } | { kind: 'oauth'; grant: AccessGrant };
@@ -93,7 +115,21 @@ const ROUTE_SCOPES: Partial<Record<QontoRoute, string>> = {
 	'supplier_invoices.list': 'supplier_invoice.read',
 	'supplier_invoices.get': 'supplier_invoice.read',
 	'membership.get': 'membership.read',
+	'webhook_subscriptions.create': 'webhook',
+	'webhook_subscriptions.list': 'webhook',
+	'webhook_subscriptions.get': 'webhook',
+	'webhook_subscriptions.update': 'webhook',
+	'webhook_subscriptions.delete': 'webhook',
 };
+
+/** Routes whose errors Qonto documents as one flat object `{code, detail, source}` (Postman collection `webhooks`). */
+const FLAT_ERROR_ROUTES: ReadonlySet<QontoRoute> = new Set([
+	'webhook_subscriptions.create',
+	'webhook_subscriptions.list',
+	'webhook_subscriptions.get',
+	'webhook_subscriptions.update',
+	'webhook_subscriptions.delete',
+]);
 
 export class QontoFake extends ContractFake<QontoRoute> {
 	readonly login: string;
@@ -111,6 +147,9 @@ export class QontoFake extends ContractFake<QontoRoute> {
 	private readonly invoiceKeys: IdempotencyCache<string>;
 	private forcedBulkItemErrors: string[] = [];
 	private readonly fileSecret = randomBytes(16);
+	private webhookSubscriptionList: StoredWebhookSubscription[] = [];
+	private webhookDeliveryLog: DeliveryResult[] = [];
+	private readonly subscriptionKeys: IdempotencyCache<FakeResponse>;
 
 	constructor(private readonly options: QontoFakeOptions = {}) {
 		super(options);
@@ -119,6 +158,7 @@ export class QontoFake extends ContractFake<QontoRoute> {
 		const ttl = options.idempotencyTtlMs ?? 30 * 60_000;
 		this.idempotency = new IdempotencyCache(this.clock, ttl);
 		this.invoiceKeys = new IdempotencyCache(this.clock, ttl);
+		this.subscriptionKeys = new IdempotencyCache(this.clock, ttl);
 		const clients = options.oauthClients ?? [{ clientId: 'fake-qonto-client-id', clientSecret: 'fake-qonto-client-secret' }];
 		this.oauth = new QontoOAuth(this.clock, clients, () => structuredClone(this.currentMembership));
 		this.setTransactions(defaultTransactions());
@@ -217,6 +257,61 @@ export class QontoFake extends ContractFake<QontoRoute> {
 		this.oauth.expireAccessTokens();
 	}
 
+	/** Every webhook subscription (with its secret and the OAuth client that created it). */
+	webhookSubscriptions(): StoredWebhookSubscription[] {
+		return structuredClone(this.webhookSubscriptionList);
+	}
+
+	/**
+	 * A subscription made outside the node under test (an admin with their own OAuth token): what a "secret pasted
+	 * into the credential" setup starts from. Returns it, secret included.
+	 */
+	addWebhookSubscription(options: { callbackUrl: string; secret?: string; types?: string[]; description?: string; clientId?: string; membershipId?: string }): StoredWebhookSubscription {
+		const now = new Date(this.clock.now()).toISOString();
+		const subscription: StoredWebhookSubscription = {
+			id: newUuid(),
+			organization_id: this.organization.id,
+			membership_id: options.membershipId ?? this.currentMembership.id,
+			client_id: options.clientId ?? 'qonto-developer-portal',
+			callback_url: options.callbackUrl,
+			types: options.types ?? ['v1/transactions'],
+			description: options.description ?? null,
+			secret: options.secret ?? generatedWebhookSecret(),
+			created_at: now,
+			updated_at: now,
+		};
+		this.webhookSubscriptionList.push(subscription);
+		return structuredClone(subscription);
+	}
+
+	/**
+	 * Delivers a `v1/transactions` event (`created` or `updated`) about `transaction` to every subscription of that type
+	 * (or the one named in `options`), signed with its secret — or as told: another secret (forged), another timestamp
+	 * (stale), no signature, a raw header. Resolves once every callback answered (or failed); each result says whether
+	 * Qonto would count it as acknowledged (2xx within 1 second).
+	 */
+	async deliverTransactionEvent(event: TransactionEventName | string, transaction: Json, options: DeliveryOptions = {}): Promise<DeliveryResult[]> {
+		const targets = this.webhookSubscriptionList.filter(
+			(subscription) => subscription.types.includes('v1/transactions') && (options.subscriptionId === undefined || subscription.id === options.subscriptionId),
+		);
+		const results: DeliveryResult[] = [];
+		for (const subscription of targets) {
+			const deliveryId = options.deliveryId ?? newUuid();
+			const body = JSON.stringify(transactionEventPayload(subscription, event, transaction, this.clock.now(), deliveryId));
+			const timestamp = options.timestamp ?? Math.floor(this.clock.now() / 1000);
+			const header = options.signatureHeader ?? (options.signed === false ? null : signQontoWebhook(options.secret ?? subscription.secret, timestamp, body));
+			const result = await postDelivery(subscription, deliveryId, body, header, options.timeoutMs ?? 10_000, this.options.webhookAckTimeoutMs);
+			this.webhookDeliveryLog.push(result);
+			results.push(result);
+		}
+		return results;
+	}
+
+	/** Every delivery made so far, oldest first. */
+	webhookDeliveries(): DeliveryResult[] {
+		return [...this.webhookDeliveryLog];
+	}
+
 	protected resetState(): void {
 		this.organization = defaultOrganization();
 		this.bankAccounts = defaultBankAccounts();
@@ -230,6 +325,9 @@ export class QontoFake extends ContractFake<QontoRoute> {
 		this.invoiceKeys.clear();
 		this.forcedBulkItemErrors = [];
 		this.oauth.reset();
+		this.webhookSubscriptionList = [];
+		this.webhookDeliveryLog = [];
+		this.subscriptionKeys.clear();
 	}
 
 	protected beforeRoute(request: RecordedRequest): FakeResponse | undefined {
@@ -248,7 +346,8 @@ export class QontoFake extends ContractFake<QontoRoute> {
 	protected errorResponse(status: number, route: QontoRoute): FakeResponse {
 		if (route === 'oauth.token' || route === 'oauth.auth') return { status, json: { error: status === 429 ? 'too_many_requests' : 'server_error', error_description: `HTTP ${status}` } };
 		const [code, detail] = ERROR_TEXTS[status] ?? (status >= 500 ? ERROR_TEXTS[500] : ['error', `HTTP ${status}`]);
-		return qontoError(status, [{ code, detail }]);
+		const error = qontoError(status, [{ code, detail }]);
+		return FLAT_ERROR_ROUTES.has(route) ? flattenError(error) : error;
 	}
 
 	protected notFound(request: RecordedRequest): FakeResponse {
@@ -272,16 +371,23 @@ export class QontoFake extends ContractFake<QontoRoute> {
 		this.guarded('membership.get', 'GET', '/v2/membership', (_context, caller) => this.getMembership(caller));
 		this.route('oauth.auth', 'GET', '/oauth2/auth', ({ request }) => this.oauth.authorize(request.query));
 		this.route('oauth.token', 'POST', '/oauth2/token', ({ request }) => this.oauth.token(request));
+		this.guarded('webhook_subscriptions.create', 'POST', '/v2/webhook_subscriptions', (context, caller) => this.createWebhookSubscription(context, caller));
+		this.guarded('webhook_subscriptions.list', 'GET', '/v2/webhook_subscriptions', (context, caller) => this.listWebhookSubscriptions(context, caller));
+		this.guarded('webhook_subscriptions.get', 'GET', '/v2/webhook_subscriptions/:id', (context, caller) => this.getWebhookSubscription(context, caller));
+		this.guarded('webhook_subscriptions.update', 'PUT', '/v2/webhook_subscriptions/:id', (context, caller) => this.updateWebhookSubscription(context, caller));
+		this.guarded('webhook_subscriptions.delete', 'DELETE', '/v2/webhook_subscriptions/:id', (context, caller) => this.deleteWebhookSubscription(context, caller));
 	}
 
 	/** A route behind authentication and, for OAuth callers, its scope. */
 	private guarded(name: QontoRoute, method: string, pattern: string, handler: (context: RouteContext, caller: Caller) => FakeResponse): void {
+		const flat = FLAT_ERROR_ROUTES.has(name);
 		this.route(name, method, pattern, (context) => {
 			const caller = this.authenticate(context.request);
-			if ('status' in caller) return caller;
+			if ('status' in caller) return flat ? flattenError(caller) : caller;
 			const scope = ROUTE_SCOPES[name];
 			if (caller.kind === 'oauth' && scope && !caller.grant.scopes.includes(scope)) {
-				return qontoError(403, [{ code: 'forbidden', detail: `missing required oauth scope: ${scope}` }]);
+				const forbidden = qontoError(403, [{ code: 'forbidden', detail: `missing required oauth scope: ${scope}` }]);
+				return flat ? flattenError(forbidden) : forbidden;
 			}
 			return handler(context, caller);
 		});
@@ -533,6 +639,88 @@ export class QontoFake extends ContractFake<QontoRoute> {
 		if (caller.kind === 'apiKey') return qontoError(403, [{ code: 'forbidden', detail: 'This endpoint requires OAuth 2.0 (scope membership.read)' }]);
 		return ok({ membership: structuredClone(caller.grant.membership) });
 	}
+
+	// --- webhook subscriptions: OAuth2 only (every endpoint page lists Bearer as its one authorisation), scope `webhook`;
+	// a caller sees only "subscriptions created by the authenticated user and for the current client_id".
+
+	private webhookCaller(caller: Caller): AccessGrant | FakeResponse {
+		if (caller.kind === 'apiKey') return webhookError(403, 'forbidden', 'Webhook subscriptions require OAuth 2.0 (scope webhook); an API key cannot manage them');
+		return caller.grant;
+	}
+
+	private ownedSubscription(grant: AccessGrant, id: string): StoredWebhookSubscription | undefined {
+		return this.webhookSubscriptionList.find((subscription) => subscription.id === id && subscription.membership_id === grant.membership.id && subscription.client_id === grant.clientId);
+	}
+
+	private createWebhookSubscription({ request }: RouteContext, caller: Caller): FakeResponse {
+		const grant = this.webhookCaller(caller);
+		if ('status' in grant) return grant;
+		const create = (): FakeResponse => {
+			const input = readSubscriptionInput(request.json ?? null);
+			if (isWebhookProblem(input)) return webhookError(input.code === 'bad_request' ? 400 : 422, input.code, input.detail, { pointer: input.pointer });
+			const missing = (input.types ?? []).map((type) => WEBHOOK_TYPE_SCOPES[type]).find((scope) => scope !== undefined && !grant.scopes.includes(scope));
+			if (missing) return webhookError(403, 'forbidden', `missing required oauth scope: ${missing}`);
+			const subscription = this.addWebhookSubscription({
+				callbackUrl: input.callback_url as string,
+				secret: input.secret,
+				types: input.types,
+				description: input.description ?? undefined,
+				clientId: grant.clientId,
+				membershipId: grant.membership.id,
+			});
+			return { status: 201, json: subscriptionView(subscription, true) };
+		};
+		// Not documented for this endpoint; honoured when sent, as Qonto does for its other writes.
+		const key = request.headers['x-qonto-idempotency-key'];
+		if (!key) return create();
+		const cacheKey = `${grant.clientId} ${grant.membership.id} ${key}`;
+		const cached = this.subscriptionKeys.get(cacheKey);
+		if (cached) return structuredClone(cached);
+		const response = create();
+		if (response.status < 300) this.subscriptionKeys.set(cacheKey, structuredClone(response));
+		return response;
+	}
+
+	private listWebhookSubscriptions({ request }: RouteContext, caller: Caller): FakeResponse {
+		const grant = this.webhookCaller(caller);
+		if ('status' in grant) return grant;
+		const page = pageRequest(request.query);
+		if (isProblem(page)) return webhookError(422, page.code, page.detail, { parameter: page.parameter });
+		const own = this.webhookSubscriptionList.filter((subscription) => subscription.membership_id === grant.membership.id && subscription.client_id === grant.clientId);
+		const { items, meta } = paginate(own, page);
+		return ok({ subscriptions: items.map((subscription) => subscriptionView(subscription)), meta });
+	}
+
+	private getWebhookSubscription({ params }: RouteContext, caller: Caller): FakeResponse {
+		const grant = this.webhookCaller(caller);
+		if ('status' in grant) return grant;
+		const subscription = this.ownedSubscription(grant, params.id);
+		if (!subscription) return webhookNotFound();
+		return ok(subscriptionView(subscription));
+	}
+
+	private updateWebhookSubscription({ request, params }: RouteContext, caller: Caller): FakeResponse {
+		const grant = this.webhookCaller(caller);
+		if ('status' in grant) return grant;
+		const subscription = this.ownedSubscription(grant, params.id);
+		if (!subscription) return webhookNotFound();
+		const input = readSubscriptionInput(request.json ?? null, true);
+		if (isWebhookProblem(input)) return webhookError(input.code === 'bad_request' ? 400 : 422, input.code, input.detail, { pointer: input.pointer });
+		if (input.callback_url !== undefined) subscription.callback_url = input.callback_url;
+		if (input.types !== undefined) subscription.types = input.types;
+		if (input.description !== undefined) subscription.description = input.description;
+		subscription.updated_at = new Date(this.clock.now()).toISOString();
+		return ok(subscriptionView(subscription));
+	}
+
+	private deleteWebhookSubscription({ params }: RouteContext, caller: Caller): FakeResponse {
+		const grant = this.webhookCaller(caller);
+		if ('status' in grant) return grant;
+		const subscription = this.ownedSubscription(grant, params.id);
+		if (!subscription) return webhookNotFound();
+		this.webhookSubscriptionList = this.webhookSubscriptionList.filter((stored) => stored !== subscription);
+		return { status: 204, body: '' };
+	}
 }
 
 interface BulkItem {
@@ -611,6 +799,23 @@ function ok(json: unknown): FakeResponse {
 function qontoError(status: number, errors: Json[], asObject = false): FakeResponse {
 	const trace = traceId();
 	return { status, headers: { 'x-tyk-trace-id': trace }, json: { errors: asObject ? errors[0] : errors, trace_id: trace } };
+}
+
+/** The webhook endpoints' documented error body: one flat object `{code, detail, source}` (no `errors` array). */
+function webhookError(status: number, code: string, detail: string, source?: Json): FakeResponse {
+	return { status, json: { code, detail, ...(source ? { source } : {}) } };
+}
+
+function webhookNotFound(): FakeResponse {
+	return webhookError(404, 'not_found', 'Webhook subscription not found', { parameter: 'id' });
+}
+
+/** A JSON:API error answer (as authentication gives it) in the webhook endpoints' flat shape. */
+function flattenError(response: FakeResponse): FakeResponse {
+	const body = response.json as { errors?: Json[] | Json } | undefined;
+	const first = Array.isArray(body?.errors) ? body?.errors[0] : body?.errors;
+	if (!first) return response;
+	return { ...response, json: { code: first.code, detail: first.detail, ...(first.source ? { source: first.source } : {}) } };
 }
 
 function parameterError(status: number, problem: QueryProblem): FakeResponse {

@@ -37,6 +37,7 @@ describe('Qonto API credential', () => {
 
 	it('hides the secrets and shows the staging token for the sandbox only', () => {
 		expect(property(credential.properties, 'secretKey').typeOptions?.password).toBe(true);
+		expect(property(credential.properties, 'webhookSigningSecret')).toMatchObject({ type: 'string', default: '', typeOptions: { password: true } });
 		expect(property(credential.properties, 'stagingToken')).toMatchObject({ typeOptions: { password: true }, displayOptions: { show: { environment: ['sandbox'] } } });
 	});
 });
@@ -46,7 +47,13 @@ describe('Qonto OAuth2 API credential', () => {
 
 	it('extends oAuth2Api with the scopes the node needs, body authentication and the authorization-code grant', () => {
 		expect(credential.extends).toEqual(['oAuth2Api']);
-		expect(property(credential.properties, 'scope').default).toBe('organization.read attachment.write supplier_invoice.write supplier_invoice.read membership.read offline_access');
+		expect(property(credential.properties, 'webhookSigningSecret')).toMatchObject({ type: 'string', default: '', typeOptions: { password: true } });
+		const scope = String(property(credential.properties, 'scope').default);
+		expect(evaluate(scope, { webhookScope: false })).toBe('organization.read attachment.write supplier_invoice.write supplier_invoice.read membership.read offline_access');
+		// Only on request: an OAuth application that Qonto did not allow "webhook" would fail the whole consent.
+		expect(evaluate(scope, {})).toBe('organization.read attachment.write supplier_invoice.write supplier_invoice.read membership.read offline_access');
+		expect(evaluate(scope, { webhookScope: true })).toBe('organization.read attachment.write supplier_invoice.write supplier_invoice.read membership.read offline_access webhook');
+		expect(property(credential.properties, 'webhookScope')).toMatchObject({ type: 'boolean', default: false });
 		expect(property(credential.properties, 'authentication').default).toBe('body');
 		expect(property(credential.properties, 'grantType').default).toBe('authorizationCode');
 	});
