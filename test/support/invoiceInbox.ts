@@ -4,6 +4,7 @@
  * onboarding form. Shared by the demo (scripts/demo.ts) and the end-to-end tests, so that what the demo shows is what
  * the tests prove. The second organisation is added exactly the way the README tells an admin to (addOrganisation).
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -30,6 +31,8 @@ export const WORKFLOWS_DIR = join(REPO_ROOT, 'workflows');
 export const APP_SECRET = 'demo-app-secret';
 export const VERIFY_TOKEN = 'demo-verify-token';
 export const ACTIVATION_SECRET = 'demo-activation-secret-0123456789abcdef';
+/** The secret of the Qonto transaction webhooks the admin created by hand (pasted into the Qonto credentials). */
+export const QONTO_WEBHOOK_SECRET = 'demo-qonto-webhook-secret-0123456789abcdef';
 /** The inbox's WhatsApp number, as the admin types it into the onboarding workflow. */
 export const BUSINESS_NUMBER = '+33 1 84 80 00 00';
 export const FORM_LOGIN = { user: 'inbox-admin', password: 'Onboarding-Passw0rd' };
@@ -187,6 +190,8 @@ export function addOrganisation(workflows: { inbox: WorkflowJson; template: Work
 	const qontoCredential = { qontoApi: { id: organisation.credentialId, name: `Qonto API · ${organisation.name}` } };
 	const orgWorkflow: WorkflowJson = { ...structuredClone(workflows.template), id: organisation.workflowId, name: `Qonto · ${organisation.name}` };
 	for (const node of orgWorkflow.nodes) if (node.credentials?.qontoApi) node.credentials = qontoCredential;
+	// As the README says: the copy's Qonto trigger gets its own webhook id (two workflows cannot listen on one path).
+	findNode(orgWorkflow, 'Qonto Payment Appeared').webhookId = randomUUID();
 
 	const { inbox, onboarding } = workflows;
 	const route = findNode(inbox, 'Route Message').parameters as { organisations: { organisation: Array<{ id: string; name: string }> } };
@@ -216,38 +221,42 @@ export function addOrganisation(workflows: { inbox: WorkflowJson; template: Work
 	return orgWorkflow;
 }
 
+/** A card payment in MYR, booked in EUR, settled the next day, `hours` after the receipt's date (noon UTC). */
+function cardPayment(bankAccountId: string, receipt: SampleReceipt, label: string, localCents: number, hours: number) {
+	const date = parseDayFirstDate(receipt.truth.date) as string;
+	const emitted = new Date(new Date(`${date}T12:30:00.000Z`).getTime() + hours * 3600 * 1000);
+	return makeTransaction({
+		bank_account_id: bankAccountId,
+		side: 'debit',
+		operation_type: 'card',
+		status: 'completed',
+		label,
+		clean_counterparty_name: null,
+		currency: 'EUR',
+		amount_cents: Math.round(localCents * EUR_PER_MYR),
+		local_amount_cents: localCents,
+		local_amount: localCents / 100,
+		local_currency: 'MYR',
+		emitted_at: emitted.toISOString(),
+		settled_at: new Date(emitted.getTime() + 26 * 3600 * 1000).toISOString(),
+		attachment_ids: [],
+	});
+}
+
+/** The receipt's own card payment, as its bank would book it (label: the merchant cut to 22 characters). */
+export function receiptPayment(receipt: SampleReceipt, bankAccountId: string) {
+	return cardPayment(bankAccountId, receipt, receipt.truth.company.slice(0, 22), Math.round((parseAmount(receipt.truth.total) ?? 0) * 100), 0);
+}
+
 /**
  * A Qonto history for the sample receipts: the card payment of each (in MYR, booked in EUR, settled the next
  * day) except the last receipt's, which is "not in Qonto yet" — plus everyday spending around the same dates.
  */
 export function demoTransactions(receipts: SampleReceipt[], bankAccountId: string) {
 	return receipts.flatMap((receipt, index) => {
-		const date = parseDayFirstDate(receipt.truth.date);
-		const total = parseAmount(receipt.truth.total);
-		if (!date || total === null) return [];
-		const emitted = new Date(`${date}T12:30:00.000Z`);
-		const settled = new Date(emitted.getTime() + 26 * 3600 * 1000);
-		const localCents = Math.round(total * 100);
-		const eurCents = Math.round(localCents * EUR_PER_MYR);
-		const card = (label: string, local: number, eur: number, hours: number) =>
-			makeTransaction({
-				bank_account_id: bankAccountId,
-				side: 'debit',
-				operation_type: 'card',
-				status: 'completed',
-				label,
-				clean_counterparty_name: null,
-				currency: 'EUR',
-				amount_cents: eur,
-				local_amount_cents: local,
-				local_amount: local / 100,
-				local_currency: 'MYR',
-				emitted_at: new Date(emitted.getTime() + hours * 3600 * 1000).toISOString(),
-				settled_at: new Date(settled.getTime() + hours * 3600 * 1000).toISOString(),
-				attachment_ids: [],
-			});
-		const everyday = [card('GRAB *RIDE KUALA LUMPUR', 1850, 370, -20), card('STARBUCKS KLCC', 2290, 458, 30)];
-		return index === receipts.length - 1 ? everyday : [card(receipt.truth.company.slice(0, 22), localCents, eurCents, 0), ...everyday];
+		if (!parseDayFirstDate(receipt.truth.date) || parseAmount(receipt.truth.total) === null) return [];
+		const everyday = [cardPayment(bankAccountId, receipt, 'GRAB *RIDE KUALA LUMPUR', 1850, -20), cardPayment(bankAccountId, receipt, 'STARBUCKS KLCC', 2290, 30)];
+		return index === receipts.length - 1 ? everyday : [receiptPayment(receipt, bankAccountId), ...everyday];
 	});
 }
 
@@ -360,8 +369,8 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		const credentialData: Record<string, Record<string, string>> = {
 			whatsAppCloudApiCredential: { accessToken: credentials.whatsapp.accessToken, phoneNumberId: credentials.whatsapp.phoneNumberId, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: credentials.whatsapp.graphBaseUrl, apiVersion: 'v24.0' },
 			mindeeExtractionApiCredential: { apiKey: credentials.mindee.apiKey, modelId: credentials.mindee.modelId, baseUrl: credentials.mindee.baseUrl },
-			qontoApiCredential: { environment: 'production', login: credentials.qonto.login, secretKey: credentials.qonto.secretKey, baseUrl: credentials.qonto.baseUrl },
-			qontoGlobexCredential: { environment: 'production', login: globexQonto.login, secretKey: globexQonto.secretKey, baseUrl: globexQonto.url },
+			qontoApiCredential: { environment: 'production', login: credentials.qonto.login, secretKey: credentials.qonto.secretKey, baseUrl: credentials.qonto.baseUrl, webhookSigningSecret: QONTO_WEBHOOK_SECRET },
+			qontoGlobexCredential: { environment: 'production', login: globexQonto.login, secretKey: globexQonto.secretKey, baseUrl: globexQonto.url, webhookSigningSecret: QONTO_WEBHOOK_SECRET },
 			invoiceInboxActivationCredential: { activationSecret: ACTIVATION_SECRET },
 			onboardingFormCredential: { user: FORM_LOGIN.user, password: FORM_LOGIN.password },
 		};
