@@ -58,6 +58,8 @@ describe('the invoice inbox workflow', () => {
 				expect(expectedPayment).toBeDefined();
 				const attached = qonto.attachmentsOf(String(expectedPayment!.id));
 				expect(attached.map((attachment) => attachment.sha256)).toEqual([receipt.sha256]);
+				// Told before ✅ which payment it went to: merchant as on the statement, the amount paid in MYR, the day.
+				expect(await inbox.waitForReply(messageId, 5_000)).toMatch(new RegExp(`^Attached to the card payment ${escapeRegExp(String(expectedPayment!.label))} of [\\d.,]+ MYR on \\d{1,2} [A-Z][a-z]+ \\d{4}\\.$`));
 			}
 		}
 		// Nothing was attached anywhere else.
@@ -137,3 +139,7 @@ describe('the invoice inbox workflow', () => {
 		expect(inbox.fakes.whatsapp.reactionOn(messageId)).toBeUndefined();
 	});
 });
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
