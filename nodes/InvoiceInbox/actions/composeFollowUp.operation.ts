@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { isRecord, textOf } from '../../../src/common/guards';
 import { toMemberRow, personOf } from '../../../src/conversation/directory';
 import { decideFollowUp, lastMessageAt } from '../../../src/conversation/followUp';
 import { chooseLanguage, isLanguage } from '../../../src/conversation/languages';
 import { mergeTexts } from '../../../src/conversation/texts';
+import { jsonParameter } from './common';
 
 const show = { show: { operation: ['composeFollowUp'] } };
 
@@ -90,13 +90,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const parameter = (name: string) => this.getNodeParameter(name, itemIndex, '') as unknown;
 		const sender = { waId: textOf(parameter('waId')), userId: textOf(parameter('userId')) };
-		const members = list(this, parameter('members'), 'Members', itemIndex).map((row) => toMemberRow(row)).filter((row) => row !== null);
+		const members = list(jsonParameter(this, 'members', 'Members', itemIndex)).map((row) => toMemberRow(row)).filter((row) => row !== null);
 		const given = textOf(parameter('language'));
 		const language = isLanguage(given) ? given : chooseLanguage(personOf(members, sender).language, sender.waId, 'en');
-		const texts = mergeTexts(json(this, parameter('texts'), 'Texts', itemIndex))[language];
-		const last = textOf(parameter('lastMessageAt')) || lastMessageAt(list(this, parameter('claims'), 'Recent Claims', itemIndex), sender);
+		const texts = mergeTexts(jsonParameter(this, 'texts', 'Texts', itemIndex))[language];
+		const last = textOf(parameter('lastMessageAt')) || lastMessageAt(list(jsonParameter(this, 'claims', 'Recent Claims', itemIndex)), sender);
 		const template = { name: textOf(parameter('templateName')), languageCode: textOf(parameter('templateLanguageCode')) || 'en' };
-		const followUp = decideFollowUp({ transaction: json(this, parameter('transaction'), 'Transaction', itemIndex), language, texts, lastMessageAt: last, template, now });
+		const followUp = decideFollowUp({ transaction: jsonParameter(this, 'transaction', 'Transaction', itemIndex), language, texts, lastMessageAt: last, template, now });
 		const base: IDataObject = { ...items[itemIndex].json, recipient: sender.waId || sender.userId };
 		const pairedItem = { item: itemIndex };
 		if (followUp.send === 'text') outputs[0].push({ json: { ...base, replyText: followUp.text }, pairedItem });
@@ -106,17 +106,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return outputs;
 }
 
-function json(context: IExecuteFunctions, raw: unknown, label: string, itemIndex: number): unknown {
-	if (typeof raw !== 'string') return raw;
-	if (raw.trim() === '') return null;
-	try {
-		return JSON.parse(raw);
-	} catch {
-		throw new NodeOperationError(context.getNode(), `${label} is not valid JSON`, { itemIndex });
-	}
-}
-
-function list(context: IExecuteFunctions, raw: unknown, label: string, itemIndex: number): Array<Record<string, unknown>> {
-	const value = json(context, raw, label, itemIndex);
+function list(value: unknown): Array<Record<string, unknown>> {
 	return Array.isArray(value) ? value.filter(isRecord) : [];
 }

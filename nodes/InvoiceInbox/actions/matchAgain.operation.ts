@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isRecord, textOf } from '../../../src/common/guards';
 import { rematchBatch, type RematchBatch } from '../../../src/conversation/rematch';
+import { jsonParameter } from './common';
 
 const show = { show: { operation: ['matchAgain'] } };
 
@@ -38,8 +39,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const leave: INodeExecutionData[] = [];
 	const items = this.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const batch = jsonValue(this, 'batch', itemIndex) as unknown as RematchBatch;
-		const transactions = jsonValue(this, 'transactions', itemIndex);
+		const batch = jsonParameter(this, 'batch', 'Batch', itemIndex) as RematchBatch;
+		const transactions = jsonParameter(this, 'transactions', 'Transactions', itemIndex);
 		if (!isRecord(batch) || !Array.isArray(batch.documents)) throw new NodeOperationError(this.getNode(), 'Batch is not a batch of Plan Re-match', { itemIndex });
 		if (!Array.isArray(transactions)) throw new NodeOperationError(this.getNode(), 'Transactions is not a list', { itemIndex });
 		for (const outcome of rematchBatch(batch, transactions, { now: new Date() })) {
@@ -64,14 +65,4 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	}
 	return [attach, leave];
-}
-
-function jsonValue(context: IExecuteFunctions, name: string, itemIndex: number): IDataObject | unknown[] {
-	const raw = context.getNodeParameter(name, itemIndex) as unknown;
-	if (typeof raw !== 'string') return raw as IDataObject;
-	try {
-		return JSON.parse(raw) as IDataObject;
-	} catch {
-		throw new NodeOperationError(context.getNode(), `${name} is not valid JSON`, { itemIndex });
-	}
 }

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { textOf } from '../../../src/common/guards';
 import { toMemberRow, type MemberRow } from '../../../src/conversation/directory';
 import { refreshMemberships } from '../../../src/conversation/memberships';
+import { jsonParameter } from './common';
 
 const show = { show: { operation: ['refreshMembers'] } };
 
@@ -43,14 +44,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const items = this.getInputData();
 	const organisationId = textOf(this.getNodeParameter('organisationId', 0, ''));
 	if (!organisationId) throw new NodeOperationError(this.getNode(), 'No Organisation ID given');
-	let memberships = this.getNodeParameter('memberships', 0) as unknown;
-	if (typeof memberships === 'string') {
-		try {
-			memberships = JSON.parse(memberships);
-		} catch {
-			throw new NodeOperationError(this.getNode(), 'Memberships is not valid JSON');
-		}
-	}
+	const memberships = jsonParameter(this, 'memberships', 'Memberships');
 	const rows = items.map((item) => toMemberRow(item.json)).filter((row): row is MemberRow => row !== null);
 	const refresh = refreshMemberships(rows, organisationId, memberships);
 	const indexOf = (row: MemberRow) => Math.max(0, items.findIndex((item) => Number(item.json.id) === row.id));
