@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 
 import { makeTransaction } from '../contract-fakes';
+import { nodeOutput } from '../harness';
 import { DEFAULT_TEXTS } from '../../src/conversation/texts';
 import { QONTO_WEBHOOK_SECRET, receiptPayment, startInvoiceInbox, waitFor, type InvoiceInbox, type Sender } from '../support/invoiceInbox';
 
@@ -80,6 +81,10 @@ describe('after the message: the payment appears later', () => {
 		try {
 			const run = await inbox.n8n.runManualTrigger(acme().workflowId, 'Every Day at 09:00');
 			expect(run.status).toBe('success');
+			// For the admin: the active members nobody linked yet (Chloé; Ana is linked), with their activation links.
+			const [page] = nodeOutput(run, 'Links for Not Activated');
+			expect(String(page.html)).toContain('Chloé');
+			expect(String(page.html)).not.toContain('Ana Martin');
 			const rows = await inbox.n8n.dataTableRows('whatsapp_members');
 			expect(rows.filter((row) => row.waId === ben.waId)).toEqual([expect.objectContaining({ organisationId: '', membershipId: membership?.id })]);
 

@@ -356,7 +356,9 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		if (options.whatsAppTimeoutSeconds) {
 			for (const node of inbox.nodes) if (node.type.endsWith('.whatsAppInbox')) (node.parameters as Record<string, unknown>).timeoutSeconds = options.whatsAppTimeoutSeconds;
 		}
-		for (const node of onboarding.nodes) if (node.name.startsWith('Activation Links')) (node.parameters as Record<string, unknown>).businessNumber = BUSINESS_NUMBER;
+		for (const node of [...onboarding.nodes, ...template.nodes, ...globexWorkflow.nodes]) {
+			if (node.name.startsWith('Activation Links') || node.name === 'Links for Not Activated') (node.parameters as Record<string, unknown>).businessNumber = BUSINESS_NUMBER;
+		}
 		const workflows = [inbox, template, globexWorkflow, onboarding];
 		const alerts = options.adminAlertsTo ? loadWorkflow('admin-alerts.json') : undefined;
 		if (alerts) {
