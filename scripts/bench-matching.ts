@@ -9,8 +9,11 @@
  * the scale files (13 MB) are not in the repository, so `--scale` needs `--dataset` (default ../shared/datasets/matching
  * next to the repository) or `--cases` and `--transactions`. Cases and transactions files may be gzipped (.gz).
  *
- * Writes one prediction per case ({"id","transactionId","score"}) and, when the cases carry `expected`, prints
- * precision, recall, false positives and per-noise-kind results. The matcher sees only `id`, `asOf`, `invoice` and
+ * Writes one prediction per case ({"id","transactionId","score","candidates"}: `candidates` are the transaction ids the
+ * sender would be asked to choose from, best first, empty when no question would be asked or the document was
+ * attached) and, when the cases carry `expected`, prints precision, recall, false positives, the questions (how often
+ * the true payment is among the candidates of a positive case that was not attached, how often a negative case would
+ * make the sender answer a question) and per-noise-kind results. The matcher sees only `id`, `asOf`, `invoice` and
  * `transactions`: its input is rebuilt from those fields before anything else is read.
  */
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -137,15 +140,18 @@ interface Prediction {
 	id: string;
 	transactionId: string | null;
 	score: number;
+	/** The transaction ids the sender would be asked about, best first; empty when no question is asked. */
+	candidates: string[];
 }
 
 function toPrediction(id: string, decision: MatchDecision): Prediction {
-	return { id, transactionId: decision.transactionId, score: decision.confidence };
+	return { id, transactionId: decision.transactionId, score: decision.confidence, candidates: decision.candidates.map((candidate) => candidate.transactionId) };
 }
 
 function writePredictions(file: string | null, predictions: Prediction[]): void {
 	if (!file) return;
-	writeFileSync(file, predictions.map((p) => JSON.stringify({ id: p.id, transactionId: p.transactionId, score: p.score })).join('\n') + '\n');
+	const line = (p: Prediction) => JSON.stringify({ id: p.id, transactionId: p.transactionId, score: p.score, candidates: p.candidates });
+	writeFileSync(file, predictions.map(line).join('\n') + '\n');
 	console.log(`predictions: ${predictions.length} lines written to ${file}`);
 }
 
@@ -170,6 +176,33 @@ function add(tally: Tally, expected: string | null, predicted: string | null): v
 }
 
 const ratio = (a: number, b: number): string => (b === 0 ? '  n/a' : (a / b).toFixed(3));
+
+/** What the questions would do: the true payment offered when a positive is not attached, questions on negatives. */
+function printQuestions(predictions: Prediction[], scorings: Scoring[]): void {
+	let unattachedPositives = 0;
+	let covered = 0;
+	let negatives = 0;
+	let askedNegatives = 0;
+	const offered: number[] = [];
+	predictions.forEach((prediction, index) => {
+		const expected = scorings[index].expected ?? null;
+		const asked = prediction.transactionId === null && prediction.candidates.length > 0;
+		if (asked) offered.push(prediction.candidates.length);
+		if (expected === null) {
+			negatives++;
+			if (asked) askedNegatives++;
+		} else if (prediction.transactionId === null) {
+			unattachedPositives++;
+			if (prediction.candidates.includes(expected)) covered++;
+		}
+	});
+	const share = (a: number, b: number) => `${b === 0 ? 'n/a' : (a / b).toFixed(4)} (${a}/${b})`;
+	const mean = offered.length === 0 ? 0 : offered.reduce((sum, count) => sum + count, 0) / offered.length;
+	console.log(`candidate coverage on unattached positives ${share(covered, unattachedPositives)}  question rate on negatives ${share(askedNegatives, negatives)}`);
+	console.log(
+		`questions ${offered.length} of ${predictions.filter((prediction) => prediction.transactionId === null).length} unattached documents, mean candidates offered ${mean.toFixed(2)} per question (max ${Math.max(0, ...offered)})`,
+	);
+}
 
 function printScores(predictions: Prediction[], scorings: Scoring[], decisions: MatchDecision[], verbose: boolean): void {
 	const overall = emptyTally();
@@ -203,6 +236,7 @@ function printScores(predictions: Prediction[], scorings: Scoring[], decisions: 
 		if (correct / (index + 1) >= 0.99 && correct / overall.positives > best.recall) best = { recall: correct / overall.positives, threshold: entry.prediction.score };
 	});
 	console.log(`best recall at precision >= 0.99 by score threshold: ${best.recall.toFixed(4)} (score >= ${best.threshold})`);
+	printQuestions(predictions, scorings);
 
 	console.log('\nper noise kind                 cases  attached  precision  recall   FP');
 	for (const [noise, tally] of [...perNoise].sort(([a], [b]) => a.localeCompare(b))) {
@@ -216,7 +250,14 @@ function printScores(predictions: Prediction[], scorings: Scoring[], decisions: 
 			const expected = scorings[index].expected ?? null;
 			if (prediction.transactionId === expected) return;
 			const kind = prediction.transactionId === null ? 'MISS' : expected === null ? 'FP  ' : 'WRONG';
-			console.log(`  ${kind} ${prediction.id} [${scorings[index].noise.join(' ')}] ${decisions[index].outcome}: ${decisions[index].explanation}`);
+			const offered = prediction.candidates.length;
+			const question =
+				prediction.transactionId === null
+					? offered === 0
+						? ' [no question]'
+						: ` [asked: ${offered} candidate${offered === 1 ? '' : 's'}, ${expected !== null && prediction.candidates.includes(expected) ? 'the true payment among them' : 'the true payment not among them'}]`
+					: '';
+			console.log(`  ${kind} ${prediction.id} [${scorings[index].noise.join(' ')}] ${decisions[index].outcome}${question}: ${decisions[index].explanation}`);
 		});
 	}
 }
@@ -311,7 +352,7 @@ async function runScale(args: Arguments): Promise<void> {
 	const scorings = cases.map((entry) => entry.scoring);
 	if (scorings.every((scoring) => scoring.expected !== undefined)) printScores(predictions, scorings, decisions, !args.quiet);
 	const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
-	console.log(`\ncandidates per document after the index: mean ${mean(candidateCounts).toFixed(1)}, max ${Math.max(...candidateCounts)}`);
+	console.log(`\ntransactions compared per document after the index: mean ${mean(candidateCounts).toFixed(1)}, max ${Math.max(...candidateCounts)}`);
 	console.log(timingLine('indexed match (index lookup + matcher), first pass', coldTimes));
 	console.log(timingLine(`indexed match (index lookup + matcher), warm, ${args.repeat} passes`, matchTimes));
 	console.log(`plain fuse.js search over all ${history.length} transactions (index built once in ${fuseBuildMs.toFixed(0)} ms): ${timingLine('', fuseTimes).slice(2)}`);
@@ -324,10 +365,12 @@ async function runScale(args: Arguments): Promise<void> {
 		let same = 0;
 		for (const [position, { input }] of cases.entries()) {
 			const full = matchTransaction(input.document, history, { asOf: input.asOf });
-			if (full.transactionId === decisions[position].transactionId && full.outcome === decisions[position].outcome) same++;
-			else console.log(`  differs on ${input.id}: full scan ${full.outcome} ${full.transactionId}, indexed ${decisions[position].outcome} ${decisions[position].transactionId}`);
+			const indexed = decisions[position];
+			const ids = (decision: MatchDecision) => decision.candidates.map((candidate) => candidate.transactionId).join(',');
+			if (full.transactionId === indexed.transactionId && full.outcome === indexed.outcome && ids(full) === ids(indexed)) same++;
+			else console.log(`  differs on ${input.id}: full scan ${full.outcome} ${full.transactionId} [${ids(full)}], indexed ${indexed.outcome} ${indexed.transactionId} [${ids(indexed)}]`);
 		}
-		console.log(`verify: indexed decision equals a full scan of the history for ${same}/${cases.length} documents`);
+		console.log(`verify: indexed decision and candidates equal a full scan of the history for ${same}/${cases.length} documents`);
 	}
 }
 

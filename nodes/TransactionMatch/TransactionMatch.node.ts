@@ -18,6 +18,7 @@ function matchJson(decision: MatchDecision): IDataObject {
 		notableExclusion: decision.notableExclusion,
 		excluded: decision.excluded as IDataObject,
 		candidateCount: decision.candidateCount,
+		candidates: decision.candidates as unknown as IDataObject[],
 	};
 }
 
@@ -82,7 +83,7 @@ export class TransactionMatch implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Attaches nothing unless one transaction clearly fits: two similar payments, or a payment that already has a document, go to "Not Matched" with the reason in <code>match.explanation</code>.',
+					'Attaches nothing unless one transaction clearly fits: two similar payments, or a payment that already has a document, go to "Not Matched" with the reason in <code>match.explanation</code> and the payments worth asking the sender about in <code>match.candidates</code>.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -168,6 +169,15 @@ export class TransactionMatch implements INodeType {
 						type: 'boolean',
 						default: true,
 						description: 'Whether card payments that are not settled yet can be matched (they are compared by their authorisation date)',
+					},
+					{
+						displayName: 'Maximum Candidates',
+						name: 'maxCandidates',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 9 },
+						default: 3,
+						description:
+							'When nothing is attached, at most this many payments worth asking the sender about, best first, in <code>match.candidates</code> (0: never ask)',
 					},
 					{
 						displayName: 'Maximum Tip (Cents)',

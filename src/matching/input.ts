@@ -75,6 +75,10 @@ export function readDocument(document: MatchDocument | null | undefined, aliases
 export interface Candidate {
 	id: string;
 	label: string;
+	/** Qonto's cleaned merchant name, as the app shows it. */
+	counterpartyName: string | null;
+	/** The last four digits of the card that paid, for card payments. */
+	cardLastDigits: string | null;
 	amountCents: number | null;
 	currency: string | null;
 	localAmountCents: number | null;
@@ -101,6 +105,13 @@ function mentions(words: Set<string>, names: NameTokens[]): boolean {
 	return names.some((name) => name.tokens.some((token) => words.has(token)));
 }
 
+/** `card_last_digits` as text of digits (Qonto sends "1234"; a number loses leading zeros, so it is padded), or null. */
+function cardDigits(value: unknown): string | null {
+	if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 10_000) return String(value).padStart(4, '0');
+	const text = trimmedText(value);
+	return text !== null && /^\d{2,6}$/.test(text) ? text : null;
+}
+
 /** Reads one Qonto transaction defensively; null when it has no id. */
 export function readTransaction(raw: unknown): Candidate | null {
 	if (!isRecord(raw)) return null;
@@ -113,10 +124,11 @@ export function readTransaction(raw: unknown): Candidate | null {
 	const localAmountCents = minorUnits(transaction.local_amount_cents, transaction.local_amount, localCurrency);
 	const emittedMs = timestampOf(transaction.emitted_at) ?? timestampOf(transaction.settled_at);
 	const label = trimmedText(transaction.label) ?? '';
+	const counterpartyName = trimmedText(transaction.clean_counterparty_name);
 	const bankNames: NameTokens[] = [];
 	const descriptor = descriptorTokens(label);
 	if (descriptor.tokens.length > 0) bankNames.push(descriptor);
-	const counterparty = counterpartyTokens(trimmedText(transaction.clean_counterparty_name));
+	const counterparty = counterpartyTokens(counterpartyName);
 	if (counterparty.length > 0) bankNames.push({ tokens: counterparty, mayBeTruncated: false });
 	const status = trimmedText(transaction.status)?.toLowerCase() ?? (transaction.settled_at ? 'completed' : 'pending');
 	const operation = trimmedText(transaction.operation_type)?.toLowerCase() ?? 'card';
@@ -125,6 +137,8 @@ export function readTransaction(raw: unknown): Candidate | null {
 	return {
 		id,
 		label,
+		counterpartyName,
+		cardLastDigits: cardDigits(transaction.card_last_digits),
 		amountCents: amountCents === null ? null : Math.abs(amountCents),
 		currency,
 		localAmountCents: localAmountCents === null ? null : Math.abs(localAmountCents),

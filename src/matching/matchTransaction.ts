@@ -1,3 +1,4 @@
+import { isoDateOfDay } from '../common/dates';
 import { formatMoney } from '../common/money';
 import { createFuseFinder, type FuzzyFinder } from './fuzzy';
 import { readDocument, readTransaction, type Candidate, type ReadDocument } from './input';
@@ -7,6 +8,7 @@ import { amountKind, assessAmount, assessDate, inferFxRates, nameWeight, withinD
 import type {
 	CandidateAssessment,
 	ExclusionReason,
+	MatchCandidate,
 	MatchDecision,
 	MatchDocument,
 	MatchOptions,
@@ -23,6 +25,15 @@ const NONE_PRIOR = 5;
 const AMBIGUITY_MARGIN = 1.5;
 /** A set-aside transaction with this much evidence is worth telling the user about. */
 const NOTABLE_EVIDENCE = 7;
+/**
+ * A candidate is worth asking the sender about when, alone against "none of them", it would be right at least this
+ * often: one chance in four. That is evidence ≥ NONE_PRIOR + ln(1/3) ≈ 3.9 — more than an exact amount on the same
+ * day from a merchant whose name clearly differs (5 + 2.5 − 4 = 3.5), which is what a cash purchase or a payment from
+ * another account usually finds. Measured against "none" only, so twins or triplets of one payment are all offered
+ * even though they share the probability among them.
+ */
+const ASK_FLOOR = 0.25;
+const ASK_EVIDENCE = NONE_PRIOR + Math.log(ASK_FLOOR / (1 - ASK_FLOOR));
 
 /** Transactions the caller passes may be typed loosely: anything that is not a transaction object is skipped. */
 export type TransactionInput = unknown;
@@ -91,6 +102,31 @@ function score(candidate: Candidate, document: ReadDocument, options: MatchOptio
 	};
 }
 
+/** A scored transaction as the sender would recognise it. */
+function toMatchCandidate(scored: Scored, probability: number): MatchCandidate {
+	const { candidate, assessment } = scored;
+	// As paid: the card's local amount (equal to the account amount at home), unless only the account amount is known.
+	const local = candidate.localAmountCents !== null && candidate.localCurrency !== null;
+	const abroad = local && candidate.currency !== null && candidate.localCurrency !== candidate.currency;
+	return {
+		transactionId: candidate.id,
+		probability,
+		label: candidate.label,
+		counterpartyName: candidate.counterpartyName,
+		amountCents: local ? candidate.localAmountCents : (candidate.amountCents ?? candidate.localAmountCents),
+		currency: local ? candidate.localCurrency : candidate.amountCents !== null ? candidate.currency : null,
+		accountAmountCents: abroad ? candidate.amountCents : null,
+		accountCurrency: abroad ? candidate.currency : null,
+		date: candidate.day === null ? null : isoDateOfDay(candidate.day),
+		emittedAt: candidate.emittedMs === null ? null : new Date(candidate.emittedMs).toISOString(),
+		cardLastDigits: candidate.isTransfer ? null : candidate.cardLastDigits,
+		paymentKind: candidate.isTransfer ? 'transfer' : 'card',
+		amountKind: assessment.amountKind,
+		dayOffset: assessment.dayOffset,
+		nameSimilarity: assessment.nameSimilarity,
+	};
+}
+
 function byEvidence(a: Scored, b: Scored): number {
 	return b.evidence - a.evidence || (a.candidate.id < b.candidate.id ? -1 : a.candidate.id > b.candidate.id ? 1 : 0);
 }
@@ -121,7 +157,8 @@ function explain(outcome: MatchOutcome, best: Scored | null, runnerUp: Scored | 
  *
  * Each candidate collects evidence (log-odds) from its amount, date and name; the probabilities compare every
  * candidate with all others and with "none of them". A document is attached only when one candidate alone reaches
- * `minConfidence`; two close candidates make the outcome `ambiguous`.
+ * `minConfidence`; two close candidates make the outcome `ambiguous`. When nothing is attached, `candidates` are the
+ * ones worth asking the sender about (see `ASK_FLOOR`), best first, at most `maxCandidates`.
  */
 export function matchTransaction(
 	document: MatchDocument | null | undefined,
@@ -197,6 +234,15 @@ export function matchReadTransactions(read: ReadDocument, readCandidates: readon
 	else if (runnerUp && best.evidence - runnerUp.evidence < AMBIGUITY_MARGIN) outcome = 'ambiguous';
 	else outcome = 'low_confidence';
 
+	// Nothing attached: the candidates worth a question, best first. Only candidates whose amount and date fit were
+	// scored, so a payment whose amount disagrees is never offered, nor one set aside (already attached, declined…).
+	const offered: MatchCandidate[] = [];
+	if (outcome !== 'matched') {
+		for (let index = 0; index < scored.length && offered.length < options.maxCandidates && scored[index].evidence >= ASK_EVIDENCE; index++) {
+			offered.push(toMatchCandidate(scored[index], Math.round(probability(index) * 10_000) / 10_000));
+		}
+	}
+
 	const notableExclusion =
 		outcome !== 'matched' && notable ? { transactionId: notable.scored.candidate.id, reason: notable.reason, label: notable.scored.candidate.label } : null;
 	return {
@@ -209,5 +255,6 @@ export function matchReadTransactions(read: ReadDocument, readCandidates: readon
 		excluded,
 		notableExclusion,
 		candidateCount: candidates.length,
+		candidates: offered,
 	};
 }

@@ -20,7 +20,11 @@ export const DEFAULT_MATCH_OPTIONS: Readonly<MatchOptions> = Object.freeze({
 	vatRates: [0.055, 0.06, 0.07, 0.1, 0.19, 0.2, 0.21],
 	includePending: true,
 	supplierAliases: {},
+	maxCandidates: 3,
 });
+
+/** A WhatsApp list message has at most 10 rows, one of them "none of these". */
+export const MAX_CANDIDATES = 9;
 
 /** Fills the options a caller left out; values of the wrong type fall back to the default. */
 export function resolveMatchOptions(partial: Partial<MatchOptions> | undefined | null): MatchOptions {
@@ -56,6 +60,7 @@ export function resolveMatchOptions(partial: Partial<MatchOptions> | undefined |
 		vatRates: numbers('vatRates'),
 		includePending: typeof given.includePending === 'boolean' ? given.includePending : DEFAULT_MATCH_OPTIONS.includePending,
 		supplierAliases: aliases,
+		maxCandidates: Math.round(number('maxCandidates', 0, MAX_CANDIDATES)),
 	};
 }
 
@@ -119,5 +124,6 @@ export function matchOptionsFromCollection(collection: unknown): MatchOptions {
 		includePending: typeof options.includePending === 'boolean' ? options.includePending : undefined,
 		asOf: trimmedText(options.asOf) ?? undefined,
 		supplierAliases: aliasesFrom(isRecord(options.supplierAliases) ? options.supplierAliases.alias : undefined),
+		maxCandidates: number('maxCandidates'),
 	});
 }

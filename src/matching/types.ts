@@ -39,6 +39,8 @@ export interface QontoTransaction {
 	attachment_ids?: unknown[] | null;
 	category?: string | null;
 	reference?: string | null;
+	/** The last digits of the card that paid (card payments); shown with a candidate so the sender recognises it. */
+	card_last_digits?: string | null;
 }
 
 export interface MatchOptions {
@@ -66,6 +68,11 @@ export interface MatchOptions {
 	includePending: boolean;
 	/** Extra names a supplier is known under, e.g. `{ 'IKANO HANDEL': ['IKEA'] }`; compared like the document's name. */
 	supplierAliases: Record<string, string[]>;
+	/**
+	 * When nothing is attached, at most this many candidates worth asking the sender about (`MatchDecision.candidates`);
+	 * 0 never asks.
+	 */
+	maxCandidates: number;
 }
 
 /** One signal's verdict on one candidate. `weight` is its contribution to the candidate's evidence (log-odds). */
@@ -102,6 +109,40 @@ export interface CandidateAssessment {
 	reasons: MatchReason[];
 }
 
+/**
+ * A transaction worth asking the sender about, with what a person needs to recognise it on their statement: the
+ * merchant as the bank shows it, the amount they paid (in the shop's currency abroad), the day, the card.
+ */
+export interface MatchCandidate {
+	transactionId: string;
+	/** Probability that this is the document's transaction (as in `CandidateAssessment`). In [0, 1]. */
+	probability: number;
+	/** The bank's descriptor (`label`), as on the statement. */
+	label: string;
+	/** Qonto's cleaned merchant name (`clean_counterparty_name`), when there is one. */
+	counterpartyName: string | null;
+	/**
+	 * The amount as the sender paid it, in minor units of `currency` (positive): the card's local amount for a payment
+	 * abroad, else the account amount.
+	 */
+	amountCents: number | null;
+	currency: string | null;
+	/** For a payment abroad: what the account was debited, in minor units of `accountCurrency`; else null. */
+	accountAmountCents: number | null;
+	accountCurrency: string | null;
+	/** `YYYY-MM-DD` (UTC) of `emitted_at`, the day the payment was made. */
+	date: string | null;
+	/** `emitted_at` as an ISO timestamp, for callers that show the time in the sender's zone. */
+	emittedAt: string | null;
+	/** The card's last digits for a card payment that has them. */
+	cardLastDigits: string | null;
+	/** `card`, or `transfer` for transfers and direct debits. */
+	paymentKind: 'card' | 'transfer';
+	amountKind: AmountKind;
+	dayOffset: number | null;
+	nameSimilarity: number | null;
+}
+
 export type MatchOutcome =
 	/** One candidate is clearly the document's transaction. */
 	| 'matched'
@@ -131,4 +172,9 @@ export interface MatchDecision {
 	/** A set-aside transaction that would otherwise fit, e.g. one that already carries a document. */
 	notableExclusion: { transactionId: string; reason: ExclusionReason; label: string } | null;
 	candidateCount: number;
+	/**
+	 * When nothing is attached: the transactions worth asking the sender about, best first, at most
+	 * `maxCandidates`. Empty when the document is attached, or when no candidate is plausible enough to ask about.
+	 */
+	candidates: MatchCandidate[];
 }

@@ -6,7 +6,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodePr
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { TransactionMatch } from '../../../nodes/TransactionMatch/TransactionMatch.node';
-import { DEFAULT_MATCH_OPTIONS } from '../../../src/matching';
+import { DEFAULT_MATCH_OPTIONS, MAX_CANDIDATES } from '../../../src/matching';
 import { background, receipt, transaction } from './builders';
 
 const NODE: INode = { id: 'n1', name: 'Transaction Match', type: 'n8n-nodes-qonto-whatsapp.transactionMatch', typeVersion: 1, position: [0, 0], parameters: {} };
@@ -59,7 +59,9 @@ describe('Transaction Match node', () => {
 			includePending: DEFAULT_MATCH_OPTIONS.includePending,
 			fuelPreauthorisationCents: DEFAULT_MATCH_OPTIONS.fuelPreauthorisationCents.join(', '),
 			vatRatesPercent: DEFAULT_MATCH_OPTIONS.vatRates.map((rate) => Math.round(rate * 1000) / 10).join(', '),
+			maxCandidates: DEFAULT_MATCH_OPTIONS.maxCandidates,
 		});
+		expect(options.find((option) => option.name === 'maxCandidates')?.typeOptions).toEqual({ minValue: 0, maxValue: MAX_CANDIDATES });
 	});
 
 	it('routes each item to Matched or Not Matched, keeping its JSON and file and adding `match`', async () => {
@@ -100,6 +102,29 @@ describe('Transaction Match node', () => {
 		const strict = await node.execute.call(context([item], { options: () => ({ ...options(), minConfidence: 1 }) }));
 		expect(strict[0]).toHaveLength(0);
 		expect(strict[1][0].json.match).toMatchObject({ outcome: 'low_confidence' });
+	});
+
+	it('puts the payments worth asking about in match.candidates, as many as Maximum Candidates allows', async () => {
+		const twins = [transaction({ card_last_digits: '1111' }), transaction({ card_last_digits: '2222' }), transaction({ card_last_digits: '3333' })];
+		const payment = transaction();
+		const ambiguous = { json: { document: receipt() as IDataObject, transactions: [...background(), ...twins] as unknown as IDataObject[] } };
+		const clear = { json: { document: receipt() as IDataObject, transactions: [...background(), payment] as unknown as IDataObject[] } };
+
+		const [matched, notMatched] = await node.execute.call(context([ambiguous, clear]));
+
+		expect(notMatched).toHaveLength(1);
+		const match = notMatched[0].json.match as IDataObject;
+		expect(match.outcome).toBe('ambiguous');
+		const candidates = match.candidates as IDataObject[];
+		expect(candidates.map((candidate) => candidate.transactionId).sort()).toEqual(twins.map((twin) => twin.id).sort());
+		expect(candidates[0]).toMatchObject({ label: 'SANYU STATIONERY SHOP', amountCents: 1234, currency: 'EUR', date: '2018-03-12' });
+		expect(candidates.map((candidate) => candidate.cardLastDigits).sort()).toEqual(['1111', '2222', '3333']);
+		expect((matched[0].json.match as IDataObject).candidates).toEqual([]);
+
+		const [, limited] = await node.execute.call(context([ambiguous], { options: () => ({ maxCandidates: 2 }) }));
+		expect((limited[0].json.match as IDataObject).candidates).toHaveLength(2);
+		const [, silent] = await node.execute.call(context([ambiguous], { options: () => ({ maxCandidates: 0 }) }));
+		expect(silent[0].json.match).toMatchObject({ outcome: 'ambiguous', candidates: [] });
 	});
 
 	it('with "All Input Items", treats every item as a transaction and outputs one decision paired with all of them', async () => {

@@ -42,11 +42,14 @@ describe('matchOptionsFromCollection', () => {
 		const options = matchOptionsFromCollection({ minConfidence: 1.5, cardDaysBefore: -3, cardDaysAfter: 999, transferDaysAfter: 500, maxTipPercent: 250, roundingToleranceCents: '7', includePending: 'no', asOf: '   ' });
 		expect(options).toMatchObject({ minConfidence: 1, cardDaysBefore: 0, cardDaysAfter: 60, transferDaysAfter: 120, maxTipRatio: 1 });
 		expect(options).toMatchObject({ roundingToleranceCents: DEFAULT_MATCH_OPTIONS.roundingToleranceCents, includePending: true, asOf: null });
+		expect(matchOptionsFromCollection({ maxCandidates: 25 }).maxCandidates).toBe(9);
+		expect(matchOptionsFromCollection({ maxCandidates: '2' }).maxCandidates).toBe(DEFAULT_MATCH_OPTIONS.maxCandidates);
+		expect(matchOptionsFromCollection({ maxCandidates: 1 }).maxCandidates).toBe(1);
 	});
 
 	it('gives options that resolveMatchOptions leaves as they are (the matcher resolves them again)', () => {
 		fc.assert(
-			fc.property(fc.dictionary(fc.constantFrom('minConfidence', 'cardDaysBefore', 'maxTipPercent', 'vatRatesPercent', 'fuelPreauthorisationCents', 'asOf', 'includePending'), fc.oneof(fc.double(), fc.string(), fc.boolean())), (collection) => {
+			fc.property(fc.dictionary(fc.constantFrom('minConfidence', 'cardDaysBefore', 'maxTipPercent', 'vatRatesPercent', 'fuelPreauthorisationCents', 'asOf', 'includePending', 'maxCandidates'), fc.oneof(fc.double(), fc.string(), fc.boolean())), (collection) => {
 				const options = matchOptionsFromCollection(collection);
 				expect(resolveMatchOptions(options)).toEqual(options);
 			}),

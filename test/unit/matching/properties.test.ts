@@ -142,6 +142,133 @@ describe('matchTransaction properties', () => {
 				expect(decision.outcome).toBe('ambiguous');
 				expect(decision.transactionId).toBeNull();
 				expect([decision.best?.transactionId, decision.runnerUp?.transactionId].sort()).toEqual([exact.id, twin.id].sort());
+				// Both are offered to the sender, and nothing else is as likely.
+				expect(decision.candidates.map((candidate) => candidate.transactionId).slice(0, 2).sort()).toEqual([exact.id, twin.id].sort());
+			}),
+			{ numRuns: 200 },
+		);
+	});
+
+	it('offers every twin of the winner that carries no document, up to maxCandidates', () => {
+		const twinsArbitrary = fc.tuple(exactWithSingleSignalOthers, fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 12 }));
+		fc.assert(
+			fc.property(twinsArbitrary, ([{ document, exact, singles }, attachedTwins, maxCandidates]) => {
+				const twins = attachedTwins.map((attached, index) => ({ ...exact, id: `${exact.id}-twin-${index}`, attachment_ids: attached ? ['att'] : [] }));
+				const open = [exact, ...twins].filter((entry) => entry.attachment_ids?.length === 0).map((entry) => entry.id);
+				const decision = matchTransaction(document, [...singles, ...twins, exact], { maxCandidates });
+				const offered = decision.candidates.map((candidate) => candidate.transactionId);
+				if (open.length === 1) {
+					// Its twins all carry a document: the one left is attached, and nothing is asked.
+					expect(decision.transactionId).toBe(exact.id);
+					expect(offered).toEqual([]);
+					return;
+				}
+				expect(decision.outcome).toBe('ambiguous');
+				expect(offered).toHaveLength(Math.min(open.length, maxCandidates, 9));
+				for (const id of offered) expect(open).toContain(id);
+			}),
+			{ numRuns: 200 },
+		);
+	});
+
+	it('offers distinct candidates ranked by probability, never an attached or set-aside transaction, and none when it attaches', () => {
+		// Look-alikes of the document's payment (its merchant or not, its amount or a near one, near its day, any status,
+		// side or attachment) next to random spend, so that many documents end ambiguous or uncertain.
+		const lookAlikes = fc
+			.record({
+				merchant: merchantArbitrary,
+				total: amountArbitrary,
+				named: fc.boolean(),
+				dated: fc.boolean(),
+				copies: fc.array(
+					fc.record({
+						sameMerchant: fc.constantFrom(true, true, false),
+						other: fc.integer({ min: 0, max: OTHERS.length - 1 }),
+						extra: fc.constantFrom(0, 0, 0, 3, 150, 1000),
+						day: fc.integer({ min: -3, max: 8 }),
+						hour: fc.integer({ min: 0, max: 23 }),
+						status: fc.constantFrom('completed', 'completed', 'pending', 'declined', 'reversed'),
+						side: fc.constantFrom('debit', 'debit', 'debit', 'credit'),
+						attached: fc.constantFrom(false, false, true),
+						operation: fc.constantFrom('card', 'card', 'transfer'),
+						category: fc.constantFrom('restaurant_and_bar', 'office_supply'),
+					}),
+					{ minLength: 1, maxLength: 8 },
+				),
+			})
+			.map(({ merchant, total, named, dated, copies }) => ({
+				document: { supplierName: named ? MERCHANTS[merchant].supplier : null, date: dated ? isoDay(0).slice(0, 10) : null, totalAmountCents: total, currency: 'EUR' },
+				candidates: copies.map((copy) =>
+					payment({
+						label: copy.sameMerchant ? MERCHANTS[merchant].label : OTHERS[copy.other],
+						amount_cents: total + copy.extra,
+						local_amount_cents: total + copy.extra,
+						emitted_at: isoDay(copy.day, copy.hour),
+						settled_at: copy.status === 'pending' ? null : isoDay(copy.day + 1),
+						status: copy.status,
+						side: copy.side,
+						attachment_ids: copy.attached ? ['att'] : [],
+						operation_type: copy.operation,
+						category: copy.category,
+					}),
+				),
+			}));
+		const inputs = fc.tuple(
+			fc.oneof(
+				{ arbitrary: lookAlikes, weight: 3 },
+				{ arbitrary: fc.record({ document: documentArbitrary, candidates: fc.array(candidateArbitrary, { maxLength: 30 }) }), weight: 1 },
+			),
+			fc.array(candidateArbitrary, { maxLength: 10 }),
+			fc.integer({ min: -1, max: 12 }),
+		);
+		let asked = 0;
+		fc.assert(
+			fc.property(inputs, ([{ document, candidates: near }, spend, maxCandidates]) => {
+				const candidates = [...near, ...spend];
+				const decision = matchTransaction(document, candidates, { maxCandidates });
+				const offered = decision.candidates.map((candidate) => candidate.transactionId);
+				expect(new Set(offered).size).toBe(offered.length);
+				expect(offered.length).toBeLessThanOrEqual(Math.max(0, maxCandidates));
+				decision.candidates.forEach((candidate, index) => {
+					expect(candidate.probability).toBeGreaterThanOrEqual(0);
+					expect(candidate.probability).toBeLessThanOrEqual(index === 0 ? 1 : decision.candidates[index - 1].probability);
+				});
+				if (decision.transactionId !== null) expect(offered).toEqual([]);
+				if (offered.length > 0) {
+					expect(decision.outcome === 'ambiguous' || decision.outcome === 'low_confidence').toBe(true);
+					expect(decision.candidates[0]).toMatchObject({ transactionId: decision.best?.transactionId, probability: decision.best?.probability });
+				}
+				const byId = new Map(candidates.map((entry) => [entry.id, entry]));
+				for (const id of offered) {
+					const entry = byId.get(id);
+					expect(entry?.attachment_ids).toEqual([]);
+					expect(['completed', 'pending']).toContain(entry?.status);
+					expect(entry?.side).toBe('debit');
+				}
+				if (offered.length > 1) asked++;
+			}),
+			{ numRuns: 400 },
+		);
+		// The property is about lists: make sure the generator reaches them (about 30 times in 400 runs).
+		expect(asked).toBeGreaterThanOrEqual(10);
+	});
+
+	it('never offers payments of other merchants that share only the amount and the day', () => {
+		const unrelated = fc.record({
+			merchant: merchantArbitrary,
+			total: amountArbitrary,
+			others: fc.array(fc.record({ other: fc.integer({ min: 0, max: OTHERS.length - 1 }), day: fc.integer({ min: -2, max: 7 }), hour: fc.integer({ min: 0, max: 23 }) }), {
+				minLength: 1,
+				maxLength: 6,
+			}),
+		});
+		fc.assert(
+			fc.property(unrelated, ({ merchant, total, others }) => {
+				const document: MatchDocument = { supplierName: MERCHANTS[merchant].supplier, date: isoDay(0).slice(0, 10), totalAmountCents: total, currency: 'EUR' };
+				const payments = others.map(({ other, day, hour }) => payment({ label: OTHERS[other], amount_cents: total, local_amount_cents: total, emitted_at: isoDay(day, hour) }));
+				const decision = matchTransaction(document, payments, { maxCandidates: 9 });
+				expect(decision.transactionId).toBeNull();
+				expect(decision.candidates).toEqual([]);
 			}),
 			{ numRuns: 200 },
 		);
