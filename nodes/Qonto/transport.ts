@@ -193,18 +193,25 @@ export async function qontoRequest(context: QontoContext, itemIndex: number, req
 	} else {
 		options.json = true;
 	}
-	let attempts = 0;
 	const interpretContext = { environment: session.connection.environment, stagingTokenSent: session.connection.stagingToken !== null };
+	return await withQontoRetries(context, itemIndex, async () => {
+		const answer = await send(context, session, options);
+		const interpreted = interpretResponse(answer, interpretContext);
+		if (!interpreted.ok) throw new QontoRequestError(interpreted.failure);
+		const problem = request.check?.(interpreted.body, traceIdOf(answer.headers, interpreted.body) ?? headerValue(answer.headers, 'x-tyk-trace-id') ?? null);
+		if (problem) throw new QontoRequestError(problem);
+		return interpreted.body;
+	});
+}
+
+/** One call retried on what `classify` allows; the n8n error an admin sees says after how many attempts it failed. */
+async function withQontoRetries<T>(context: QontoContext, itemIndex: number, attempt: () => Promise<T>): Promise<T> {
+	let attempts = 0;
 	try {
 		return await withRetries(
 			async () => {
 				attempts++;
-				const answer = await send(context, session, options);
-				const interpreted = interpretResponse(answer, interpretContext);
-				if (!interpreted.ok) throw new QontoRequestError(interpreted.failure);
-				const problem = request.check?.(interpreted.body, traceIdOf(answer.headers, interpreted.body) ?? headerValue(answer.headers, 'x-tyk-trace-id') ?? null);
-				if (problem) throw new QontoRequestError(problem);
-				return interpreted.body;
+				return await attempt();
 			},
 			classify,
 			{ ...QONTO_RETRY, sleep },
@@ -241,35 +248,25 @@ export async function qontoRequestAllItems<T = IDataObject>(
  * link carries its signature), the node's timeout, retried like an API call on a network failure or a 5xx.
  */
 export async function qontoDownload(context: IExecuteFunctions, itemIndex: number, url: string): Promise<{ bytes: Buffer; contentType: string | null }> {
-	let attempts = 0;
-	try {
-		return await withRetries(
-			async () => {
-				attempts++;
-				let answer: RawResponse;
-				try {
-					answer = (await context.helpers.httpRequest({ method: 'GET', url, encoding: 'arraybuffer', returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: requestTimeoutMs(context) })) as RawResponse;
-				} catch (error) {
-					throw new QontoRequestError(networkFailure(error));
-				}
-				if (answer.statusCode >= 200 && answer.statusCode < 300) {
-					const contentType = headerValue(answer.headers, 'content-type');
-					return { bytes: Buffer.from(answer.body as ArrayBuffer), contentType: contentType ? contentType.split(';')[0].trim() : null };
-				}
-				throw new QontoRequestError({
-					reason: answer.statusCode >= 500 ? QONTO_REASONS.serverError : QONTO_REASONS.notFound,
-					httpStatus: answer.statusCode,
-					message: `Qonto's file storage answered HTTP ${answer.statusCode} for the attachment's link`,
-					hint: 'The link is signed and expires after a while: the node asks Qonto for a fresh one on every run.',
-					errors: [],
-					traceId: null,
-					retryable: answer.statusCode >= 500,
-				});
-			},
-			classify,
-			{ ...QONTO_RETRY, sleep },
-		);
-	} catch (error) {
-		throw toNodeApiError(context, error, itemIndex, attempts);
-	}
+	return await withQontoRetries(context, itemIndex, async () => {
+		let answer: RawResponse;
+		try {
+			answer = (await context.helpers.httpRequest({ method: 'GET', url, encoding: 'arraybuffer', returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: requestTimeoutMs(context) })) as RawResponse;
+		} catch (error) {
+			throw new QontoRequestError(networkFailure(error));
+		}
+		if (answer.statusCode >= 200 && answer.statusCode < 300) {
+			const contentType = headerValue(answer.headers, 'content-type');
+			return { bytes: Buffer.from(answer.body as ArrayBuffer), contentType: contentType ? contentType.split(';')[0].trim() : null };
+		}
+		throw new QontoRequestError({
+			reason: answer.statusCode >= 500 ? QONTO_REASONS.serverError : QONTO_REASONS.notFound,
+			httpStatus: answer.statusCode,
+			message: `Qonto's file storage answered HTTP ${answer.statusCode} for the attachment's link`,
+			hint: 'The link is signed and expires after a while: the node asks Qonto for a fresh one on every run.',
+			errors: [],
+			traceId: null,
+			retryable: answer.statusCode >= 500,
+		});
+	});
 }
