@@ -22,6 +22,11 @@ function matchJson(decision: MatchDecision): IDataObject {
 	};
 }
 
+/** A payment the sender chose: attached as it is, whatever the document says. */
+function chosenMatchJson(transactionId: string): IDataObject {
+	return { matched: true, outcome: 'chosen', transactionId, confidence: 1, explanation: 'chosen by the sender', candidateCount: 1, candidates: [] };
+}
+
 /** A json parameter typed as text is parsed; an expression already gives the value. */
 function readParameterObject(node: INode, value: unknown, parameter: 'Document' | 'Transactions', itemIndex: number): unknown {
 	if (typeof value !== 'string') return value;
@@ -157,6 +162,14 @@ export class TransactionMatch implements INodeType {
 						description: 'How many days before the document date a card payment may be authorised (time zones, pre-dated receipts)',
 					},
 					{
+						displayName: 'Chosen Transaction ID',
+						name: 'chosenTransactionId',
+						type: 'string',
+						default: '',
+						description:
+							'A payment the sender chose themselves (e.g. from the weekly list of payments without a receipt): when set, the document goes to "Matched" with this transaction and no matching is done',
+					},
+					{
 						displayName: 'Fuel Pre-Authorisation Amounts (Cents)',
 						name: 'fuelPreauthorisationCents',
 						type: 'string',
@@ -285,15 +298,19 @@ export class TransactionMatch implements INodeType {
 			const pairedItem: IPairedItemData | IPairedItemData[] = allItems ? items.map((_, index) => ({ item: index })) : { item: itemIndex };
 			try {
 				const document = readDocumentParameter(this, itemIndex);
+				const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+				const chosenTransactionId = typeof options.chosenTransactionId === 'string' ? options.chosenTransactionId.trim() : '';
 				const transactions = allItems ? items.map((item) => item.json) : readTransactionsParameter(this, itemIndex);
-				const decision = matchTransaction(document, transactions, matchOptionsFromCollection(this.getNodeParameter('options', itemIndex, {})));
-				const match = matchJson(decision);
+				// The sender's own choice is worth more than any fuzzy evidence: no matching, no candidates to ask about.
+				const match = chosenTransactionId
+					? chosenMatchJson(chosenTransactionId)
+					: matchJson(matchTransaction(document, transactions, matchOptionsFromCollection(options)));
 				// Per item, the document's file travels on, for the upload and the attachment after matching.
 				const { binary } = items[itemIndex];
 				const output: INodeExecutionData = allItems
 					? { json: { document: document as IDataObject, match }, pairedItem }
 					: { json: { ...items[itemIndex].json, match }, ...(binary ? { binary } : {}), pairedItem };
-				(decision.outcome === 'matched' ? matched : notMatched).push(output);
+				(match.matched ? matched : notMatched).push(output);
 			} catch (error) {
 				if (!this.continueOnFail()) throw error;
 				notMatched.push({ json: { error: (error as Error).message }, pairedItem });

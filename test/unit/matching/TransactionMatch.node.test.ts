@@ -127,6 +127,18 @@ describe('Transaction Match node', () => {
 		expect(silent[0].json.match).toMatchObject({ outcome: 'ambiguous', candidates: [] });
 	});
 
+	it('attaches a payment the sender chose, even one the matcher would never pick, and asks nothing', async () => {
+		const unrelated = transaction({ label: 'TOTALLY DIFFERENT SHOP', clean_counterparty_name: 'Totally Different', amount_cents: 99_999 });
+		const item = { json: { document: receipt() as IDataObject, transactions: [...background(), unrelated] as unknown as IDataObject[] } };
+		const [unchosen] = await node.execute.call(context([item]));
+		expect(unchosen).toHaveLength(0);
+
+		const [matched, notMatched] = await node.execute.call(context([item], { options: () => ({ chosenTransactionId: ` ${unrelated.id} ` }) }));
+
+		expect(notMatched).toHaveLength(0);
+		expect(matched[0].json.match).toMatchObject({ matched: true, outcome: 'chosen', transactionId: unrelated.id, candidates: [] });
+	});
+
 	it('with "All Input Items", treats every item as a transaction and outputs one decision paired with all of them', async () => {
 		const payment = transaction();
 		const items = [...background(), payment].map((entry) => ({ json: entry as unknown as IDataObject }));
