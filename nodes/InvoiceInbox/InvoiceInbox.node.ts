@@ -1,11 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import * as checkAnswer from './actions/checkAnswer.operation';
 import * as checkAttempt from './actions/checkAttempt.operation';
 import * as checkSameFile from './actions/checkSameFile.operation';
 import * as composeFailureReply from './actions/composeFailureReply.operation';
 import * as composeFollowUp from './actions/composeFollowUp.operation';
+import * as composeQuestion from './actions/composeQuestion.operation';
 import * as createActivationLinks from './actions/createActivationLinks.operation';
 import * as matchAgain from './actions/matchAgain.operation';
+import * as planNudges from './actions/planNudges.operation';
 import * as planRematch from './actions/planRematch.operation';
 import * as planRetries from './actions/planRetries.operation';
 import * as refreshMembers from './actions/refreshMembers.operation';
@@ -20,6 +23,7 @@ const INPUTS = byOperation([
 	['routeMessage', routeMessage.INPUT_NAMES],
 	['checkSameFile', checkSameFile.INPUT_NAMES],
 	['checkAttempt', checkAttempt.INPUT_NAMES],
+	['checkAnswer', checkAnswer.INPUT_NAMES],
 ]);
 const OUTPUTS = byOperation([
 	['routeMessage', routeMessage.OUTPUT_NAMES],
@@ -28,6 +32,9 @@ const OUTPUTS = byOperation([
 	['matchAgain', matchAgain.OUTPUT_NAMES],
 	['composeFollowUp', composeFollowUp.OUTPUT_NAMES],
 	['refreshMembers', refreshMembers.OUTPUT_NAMES],
+	['composeQuestion', composeQuestion.OUTPUT_NAMES],
+	['checkAnswer', checkAnswer.OUTPUT_NAMES],
+	['planNudges', planNudges.OUTPUT_NAMES],
 ]);
 
 /**
@@ -45,7 +52,7 @@ export class InvoiceInbox implements INodeType {
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Route WhatsApp messages of team members, make their activation links, and follow documents up',
 		defaults: { name: 'Invoice Inbox' },
-		// Route Message, Check Same File and Check Attempt read their items (input 1) next to the Data Table rows found
+		// Route Message, Check Same File, Check Attempt and Check Answer read their items (input 1) next to the Data Table rows found
 		// for them (input 2), and answer on named outputs; the other operations are one in, one out.
 		inputs: INPUTS,
 		outputs: OUTPUTS,
@@ -59,6 +66,12 @@ export class InvoiceInbox implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{
+						name: 'Check Answer',
+						value: 'checkAnswer',
+						action: 'Check an answer to which payment a document is for',
+						description: 'Accept only a payment offered for that document to that sender, not attached elsewhere and not expired',
+					},
 					{
 						name: 'Check Attempt',
 						value: 'checkAttempt',
@@ -84,6 +97,12 @@ export class InvoiceInbox implements INodeType {
 						description: 'A text within 24 hours of their last message, a template after that if you have one, or nothing (and why)',
 					},
 					{
+						name: 'Compose Question',
+						value: 'composeQuestion',
+						action: 'Ask the sender which payment a document is for',
+						description: 'When the matcher is unsure, offer its candidate payments (and "none of these") as WhatsApp buttons or a list',
+					},
+					{
 						name: 'Create Activation Links',
 						value: 'createActivationLinks',
 						action: 'Create activation links and QR codes',
@@ -94,6 +113,12 @@ export class InvoiceInbox implements INodeType {
 						value: 'matchAgain',
 						action: 'Match stored documents again',
 						description: "Match a batch of stored, unattached documents against the payments Qonto has now, with their stored extraction",
+					},
+					{
+						name: 'Plan Nudges',
+						value: 'planNudges',
+						action: 'Plan the weekly missing-receipt reminders',
+						description: "List each member's own card payments without a receipt, to send as a WhatsApp list or a template",
 					},
 					{
 						name: 'Plan Re-Match',
@@ -132,6 +157,9 @@ export class InvoiceInbox implements INodeType {
 			...matchAgain.description,
 			...composeFollowUp.description,
 			...refreshMembers.description,
+			...composeQuestion.description,
+			...checkAnswer.description,
+			...planNudges.description,
 		],
 	};
 

@@ -11,8 +11,8 @@ import { activationSecret, secondInput } from './common';
 
 const show = { show: { operation: ['routeMessage'] } };
 
-export const OUTPUT_NAMES = ['Document', 'Save Member', 'Reply', 'Organisation Picker'] as const;
-const [DOCUMENT, SAVE, REPLY, PICKER] = [0, 1, 2, 3];
+export const OUTPUT_NAMES = ['Document', 'Save Member', 'Reply', 'Organisation Picker', 'Choices', 'Answer'] as const;
+const [DOCUMENT, SAVE, REPLY, PICKER, CHOICES, ANSWER] = [0, 1, 2, 3, 4, 5];
 
 export const INPUT_NAMES = ['Message', 'Members'] as const;
 
@@ -21,7 +21,7 @@ const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'French', es
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			'Input 1 takes the messages of the WhatsApp Inbox Trigger, input 2 the rows of the "whatsapp_members" Data Table found for their senders. Outputs: Document (process it for the organisation in <code>inbox.organisation</code>), Save Member (rows to write), Reply (a text to send), Organisation Picker.',
+			'Input 1 takes the messages of the WhatsApp Inbox Trigger, input 2 the rows of the "whatsapp_members" Data Table found for their senders. Outputs: Document (process it for the organisation in <code>inbox.organisation</code>, and the payment the sender picked in <code>inbox.payment</code>), Save Member (rows to write), Reply (a text to send), Organisation Picker, Choices (a list of payments to send), Answer (a tap on \"which payment is this document for?\", to check against the ledger).',
 		name: 'routeNotice',
 		type: 'notice',
 		default: '',
@@ -64,6 +64,15 @@ export const description: INodeProperties[] = [
 		default: 15,
 		displayOptions: show,
 		description: 'The one place the size limit is set: the document path reads it from <code>inbox.maxFileSizeMb</code> and the texts quote it',
+	},
+	{
+		displayName: 'Pick Window (Minutes)',
+		name: 'pickMinutes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 15,
+		displayOptions: show,
+		description: 'After a member picks a payment from the weekly list, the document they send within this time is attached to exactly that payment',
 	},
 	{
 		displayName: 'Texts',
@@ -112,6 +121,7 @@ function settings(context: IExecuteFunctions, itemIndex: number, secret: string)
 		organisations: organisations(context, itemIndex),
 		defaultLanguage: isLanguage(defaultLanguage) ? defaultLanguage : 'en',
 		maxFileSizeMb: Number(context.getNodeParameter('maxFileSizeMb', itemIndex, 15)),
+		pickMinutes: Number(context.getNodeParameter('pickMinutes', itemIndex, 15)) || 15,
 		texts: mergeTexts(texts),
 		activationSecret: secret,
 		now: new Date(),
@@ -155,11 +165,21 @@ function emit(outputs: INodeExecutionData[][], decision: Decision, item: INodeEx
 		outputs[DOCUMENT].push({ json: { ...item.json, inbox: { ...decision.document, ...summary } }, binary: item.binary, pairedItem });
 	}
 	for (const row of decision.saves) {
-		const { id, ...columns } = row;
-		outputs[SAVE].push({ json: { rowId: id, ...columns, messageId: message.messageId, decision: summary }, pairedItem });
+		const { id, nudge, ...columns } = row;
+		// The Data Table keeps the reminder state as JSON text in its "nudge" column.
+		const nudgeColumn = Object.keys(nudge).length ? JSON.stringify(nudge) : '';
+		outputs[SAVE].push({ json: { rowId: id, ...columns, nudge: nudgeColumn, messageId: message.messageId, decision: summary }, pairedItem });
 	}
 	if (decision.reply) {
 		outputs[REPLY].push({ json: { to, text: decision.reply, replyToMessageId: message.messageId, messageId: message.messageId, decision: summary }, pairedItem });
+	}
+	if (decision.choices) {
+		outputs[CHOICES].push({ json: { to, ...decision.choices, messageId: message.messageId, decision: summary } as unknown as IDataObject, pairedItem });
+	}
+	if (decision.answer) {
+		const { waId, userId } = message;
+		const { documentMessageId, choice, language, texts } = decision.answer;
+		outputs[ANSWER].push({ json: { to, waId, userId, messageId: message.messageId, answer: { documentMessageId, choice }, language, texts, decision: summary } as unknown as IDataObject, pairedItem });
 	}
 	if (decision.picker) {
 		outputs[PICKER].push({ json: { to, ...decision.picker, messageId: message.messageId, decision: summary }, pairedItem });
