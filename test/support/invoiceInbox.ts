@@ -202,6 +202,13 @@ export function addOrganisation(workflows: { inbox: WorkflowJson; template: Work
 		(node.parameters as { workflowId: Record<string, unknown> }).workflowId = { __rl: true, mode: 'list', value: organisation.workflowId, cachedResultName: orgWorkflow.name };
 	});
 	connect(inbox, 'Organisation Switch', output, fileNode);
+	// Answers to "which payment?" reach the organisation through their own switch, the same way.
+	const answerOutput = addSwitchRule(inbox, 'Answer for Organisation', organisation.id, organisation.name);
+	const attachNode = `Attach in Qonto · ${organisation.name}`;
+	copyNode(inbox, 'Attach in Qonto · ACME SAS', attachNode, (node) => {
+		(node.parameters as { workflowId: Record<string, unknown> }).workflowId = { __rl: true, mode: 'list', value: organisation.workflowId, cachedResultName: orgWorkflow.name };
+	});
+	connect(inbox, 'Answer for Organisation', answerOutput, attachNode);
 
 	const form = findNode(onboarding, 'Onboarding Form').parameters as { formFields: { values: Array<{ fieldOptions?: { values: Array<{ option: string }> } }> } };
 	form.formFields.values[0].fieldOptions?.values.push({ option: organisation.name });
@@ -278,6 +285,14 @@ export interface InboxOptions {
 	adminAlertsTo?: string;
 	/** Another installed n8n than the pinned one (the 1.x smoke test). */
 	n8nVersion?: string;
+	/** Turn on the weekly reminders the way the README says (activate *Every Monday at 09:00*), with this template, if any. */
+	reminders?: { templateName?: string };
+}
+
+/** What an admin does to opt in to the weekly reminders: activate the trigger, name their template. */
+function turnOnReminders(organisationWorkflow: WorkflowJson, reminders: NonNullable<InboxOptions['reminders']>): void {
+	delete findNode(organisationWorkflow, 'Every Monday at 09:00').disabled;
+	Object.assign(findNode(organisationWorkflow, 'Plan Reminders').parameters as Record<string, unknown>, { templateName: reminders.templateName ?? '' });
 }
 
 /** The admin's settings of the sweep, changed the way they would change them in the editor. */
@@ -353,6 +368,7 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		const onboarding = loadWorkflow('onboard-members.json');
 		const globexWorkflow = addOrganisation({ inbox, template, onboarding }, globex);
 		if (options.sweep) setSweep(inbox, options.sweep);
+		if (options.reminders) for (const workflow of [template, globexWorkflow]) turnOnReminders(workflow, options.reminders);
 		if (options.whatsAppTimeoutSeconds) {
 			for (const node of inbox.nodes) if (node.type.endsWith('.whatsAppInbox')) (node.parameters as Record<string, unknown>).timeoutSeconds = options.whatsAppTimeoutSeconds;
 		}
