@@ -5,7 +5,7 @@ import { loadFixture } from './fixtures';
 import { readJson, shapeOf } from './shape';
 import { sha256Hex } from './sniff';
 import { WhatsAppFake } from './whatsapp';
-import { buildWebhookFromSample, documentMessage, listReplyMessage, metaJson, sampleMessage, signedDelivery, signWebhook, textMessage } from './whatsappWebhook';
+import { buildWebhookFromSample, buttonReplyMessage, documentMessage, listReplyMessage, metaJson, quickReplyMessage, sampleMessage, signedDelivery, signWebhook, textMessage } from './whatsappWebhook';
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7)]);
 
@@ -141,6 +141,114 @@ describe('WhatsAppFake', () => {
 			expect((await send(list)).status).toBe(200);
 		});
 
+		const buttons = () => ({
+			messaging_product: 'whatsapp',
+			recipient_type: 'individual',
+			to: '16505551234',
+			context: { message_id: 'wamid.doc' },
+			type: 'interactive',
+			interactive: {
+				type: 'button',
+				header: { type: 'text', text: 'Receipt' },
+				body: { text: 'Which payment is this document for?\n1. AMAZON EU · 23.90 EUR' },
+				footer: { text: 'Tap one' },
+				action: {
+					buttons: [
+						{ type: 'reply', reply: { id: 'q:wamid.doc:tx-1', title: '1. AMAZON EU' } },
+						{ type: 'reply', reply: { id: 'q:wamid.doc:none', title: 'None of these' } },
+					],
+				},
+			},
+		});
+
+		it('accepts reply buttons and shows them, like lists, through choicesSentTo', async () => {
+			expect((await send(buttons())).status).toBe(200);
+			expect((await send(loadFixture('whatsapp/outgoing/send_interactive_list.request.json'))).status).toBe(200);
+			expect(fake.choicesSentTo('16505551234')).toEqual([
+				{
+					wamid: expect.stringMatching(/^wamid\./),
+					to: '16505551234',
+					kind: 'buttons',
+					header: 'Receipt',
+					body: 'Which payment is this document for?\n1. AMAZON EU · 23.90 EUR',
+					footer: 'Tap one',
+					rows: [
+						{ id: 'q:wamid.doc:tx-1', title: '1. AMAZON EU' },
+						{ id: 'q:wamid.doc:none', title: 'None of these' },
+					],
+					replyTo: 'wamid.doc',
+				},
+				expect.objectContaining({ kind: 'list', button: 'Choose', header: 'Default organisation', rows: [expect.objectContaining({ id: 'org:acme-sas-1234' }), expect.objectContaining({ id: 'org:beta-sarl-5678' })] }),
+			]);
+			expect(fake.choicesSentTo('16505551234')[1].rows[0]).not.toHaveProperty('section');
+			expect(fake.choicesSentTo('33600000000')).toEqual([]);
+		});
+
+		const reply = (n: number) => ({ type: 'reply', reply: { id: `b${n}`, title: `Button ${n}` } });
+		it.each([
+			['4 buttons', (message: any) => (message.interactive.action.buttons = [1, 2, 3, 4].map(reply)), 131009, /Too many buttons/],
+			['no buttons', (message: any) => (message.interactive.action.buttons = []), 100, /buttons/],
+			['a button that is not of type reply', (message: any) => (message.interactive.action.buttons[0].type = 'url'), 131009, /type must be 'reply'/],
+			['a 21-character title', (message: any) => (message.interactive.action.buttons[0].reply.title = 'x'.repeat(21)), 131009, /Button title length/],
+			['an empty title', (message: any) => (message.interactive.action.buttons[0].reply.title = ''), 131009, /Button title length/],
+			['a 257-character id', (message: any) => (message.interactive.action.buttons[0].reply.id = 'x'.repeat(257)), 131009, /Button id is too long/],
+			['an empty id', (message: any) => (message.interactive.action.buttons[0].reply.id = ''), 100, /reply/],
+			['the same id twice', (message: any) => (message.interactive.action.buttons[1].reply.id = message.interactive.action.buttons[0].reply.id), 131009, /unique/],
+			['a 1025-character body', (message: any) => (message.interactive.body.text = 'x'.repeat(1025)), 131009, /Body text is too long. Max length is 1024/],
+		])('refuses reply buttons with %s like Meta', async (_case, mutate, code, details) => {
+			const message = buttons();
+			mutate(message);
+			const response = await send(message);
+			expect(response.status).toBe(400);
+			const body = await readJson(response);
+			expect(body.error.code).toBe(code);
+			expect(body.error.error_data.details).toMatch(details);
+			expect(fake.choicesSentTo()).toHaveLength(0);
+		});
+
+		it('takes 3 buttons with 20-character titles (emoji count once) and a 1024-character body', async () => {
+			const message = buttons();
+			message.interactive.action.buttons = [1, 2, 3].map(reply);
+			message.interactive.action.buttons[0].reply.title = '🧾'.repeat(20);
+			message.interactive.body.text = 'x'.repeat(1024);
+			expect((await send(message)).status).toBe(200);
+		});
+
+		const template = (components: unknown[]) => ({
+			messaging_product: 'whatsapp',
+			recipient_type: 'individual',
+			to: '16505551234',
+			type: 'template',
+			template: { name: 'receipts_missing', language: { code: 'en' }, components },
+		});
+		const quickReply = (index: unknown, payload: unknown = 'n:show') => ({ type: 'button', sub_type: 'quick_reply', index, parameters: [{ type: 'payload', payload }] });
+
+		it('accepts a template with body parameters and quick-reply payloads, and reads them back', async () => {
+			const body = { type: 'body', parameters: [{ type: 'text', text: '3' }] };
+			expect((await send(template([body, quickReply('1', 'n:off'), quickReply('0')]))).status).toBe(200);
+			expect((await send(template([]))).status).toBe(200);
+			expect(fake.templatesSentTo('16505551234')).toEqual([
+				{ wamid: expect.stringMatching(/^wamid\./), to: '16505551234', name: 'receipts_missing', languageCode: 'en', bodyParameters: ['3'], quickReplyPayloads: ['n:show', 'n:off'] },
+				expect.objectContaining({ bodyParameters: [], quickReplyPayloads: [] }),
+			]);
+		});
+
+		it.each([
+			['a non-text body parameter', [{ type: 'body', parameters: [{ type: 'payload', payload: 'x' }] }], /body parameters/],
+			['a text parameter on a quick reply', [{ ...quickReply('0'), parameters: [{ type: 'text', text: 'x' }] }], /payload/],
+			['an empty payload', [quickReply('0', '')], /payload/],
+			['two parameters on a quick reply', [{ ...quickReply('0'), parameters: [{ type: 'payload', payload: 'a' }, { type: 'payload', payload: 'b' }] }], /exactly one parameter/],
+			['no index', [quickReply(undefined)], /index/],
+			['index 10', [quickReply('10')], /index must be 0 to 9/],
+			['the same index twice', [quickReply('0'), quickReply('0')], /given twice/],
+			['another button sub_type', [{ ...quickReply('0'), sub_type: 'flow' }], /sub_type/],
+		])('refuses a template with %s', async (_case, components, details) => {
+			const response = await send(template(components));
+			expect(response.status).toBe(400);
+			expect((await readJson(response)).error.error_data.details).toMatch(details);
+			expect(fake.templatesSentTo()).toHaveLength(0);
+		});
+
 		it('marks as read with a typing indicator', async () => {
 			const response = await send(loadFixture('whatsapp/outgoing/mark_read_typing.request.json'));
 			expect(await readJson(response)).toEqual({ success: true });
@@ -215,8 +323,21 @@ describe('webhook helpers', () => {
 		expect(text.id).not.toBe(message.id);
 		const reply = (listReplyMessage({ id: 'org:acme', title: 'ACME' }).entry[0].changes[0].value as any).messages[0];
 		expect(reply.interactive).toEqual({ type: 'list_reply', list_reply: { id: 'org:acme', title: 'ACME' } });
+		expect((listReplyMessage({ id: 'q:wamid.doc:none', title: 'None' }, { contextMessageId: 'wamid.question' }).entry[0].changes[0].value as any).messages[0].context).toEqual({ from: '972123456789', id: 'wamid.question' });
 		const delivery = signedDelivery(textMessage('héllo 👋'), 'secret');
 		expect(delivery.rawBody).toContain('h\\u00e9llo \\ud83d\\udc4b');
 		expect(delivery.headers['x-hub-signature-256']).toBe(signWebhook('secret', delivery.rawBody));
+	});
+
+	it('builds reply-button and template quick-reply taps shaped like the pywa samples, answering a given message', () => {
+		const messageOf = (envelope: { entry: Array<{ changes: Array<{ value: Record<string, unknown> }> }> }) => (envelope.entry[0].changes[0].value.messages as any[])[0];
+		const button = messageOf(buttonReplyMessage({ id: 'q:wamid.doc:tx-1', title: '1. AMAZON EU' }, { from: '33612345678', contextMessageId: 'wamid.question' }));
+		expect(Object.keys(button).sort()).toEqual(Object.keys(sampleMessage('callback_button__button')).sort());
+		expect(button).toMatchObject({ from: '33612345678', type: 'interactive', context: { id: 'wamid.question' }, interactive: { type: 'button_reply', button_reply: { id: 'q:wamid.doc:tx-1', title: '1. AMAZON EU' } } });
+		const quick = messageOf(quickReplyMessage({ payload: 'n:show', text: 'Show payments' }, { from: '33612345678' }));
+		expect(Object.keys(quick).sort()).toEqual(Object.keys(sampleMessage('callback_button__quick_reply')).sort());
+		expect(quick).toMatchObject({ from: '33612345678', type: 'button', button: { payload: 'n:show', text: 'Show payments' } });
+		expect(quick).not.toHaveProperty('interactive');
+		expect(quick.id).not.toBe(button.id);
 	});
 });

@@ -86,6 +86,33 @@ export interface SentList {
 	interactive: Record<string, unknown>;
 }
 
+/** A choice message as the reader sees it: reply buttons or a list, rows flattened. */
+export interface SentChoices {
+	wamid: string;
+	to: string;
+	kind: 'buttons' | 'list';
+	header?: string;
+	body: string;
+	footer?: string;
+	/** The label of the list's button; reply buttons have none. */
+	button?: string;
+	/** Reply buttons have no description. */
+	rows: Array<{ id: string; title: string; description?: string }>;
+	/** context.message_id when the message replies to one. */
+	replyTo?: string;
+}
+
+export interface SentTemplate {
+	wamid: string;
+	to: string;
+	name: string;
+	languageCode: string;
+	/** The body component's text parameters, in order. */
+	bodyParameters: string[];
+	/** The quick-reply buttons' payloads, by button index. */
+	quickReplyPayloads: string[];
+}
+
 export interface ReadReceipt {
 	messageId: string;
 	typingIndicator: boolean;
@@ -198,6 +225,17 @@ export class WhatsAppFake extends ContractFake<WhatsAppRoute> {
 		return this.sent({ to, type: 'interactive' })
 			.filter((message) => (message.body.interactive as { type?: string }).type === 'list')
 			.map((message) => toSentList(message));
+	}
+
+	/** Reply-button and list messages, in the order sent. */
+	choicesSentTo(to?: string): SentChoices[] {
+		return this.sent({ to, type: 'interactive' })
+			.filter((message) => ['button', 'list'].includes(String((message.body.interactive as { type?: string }).type)))
+			.map((message) => toSentChoices(message));
+	}
+
+	templatesSentTo(to?: string): SentTemplate[] {
+		return this.sent({ to, type: 'template' }).map((message) => toSentTemplate(message));
 	}
 
 	readReceipts(): ReadReceipt[] {
@@ -323,5 +361,43 @@ function toSentList(message: SentMessage): SentList {
 		button: interactive.action.button,
 		rows,
 		interactive: message.body.interactive as Record<string, unknown>,
+	};
+}
+
+function toSentChoices(message: SentMessage): SentChoices {
+	const interactive = message.body.interactive as {
+		type: 'button' | 'list';
+		header?: { text?: string };
+		body: { text: string };
+		footer?: { text?: string };
+		action: { buttons?: Array<{ reply: { id: string; title: string } }> };
+	};
+	const context = message.body.context as { message_id?: string } | undefined;
+	const common = { wamid: message.wamid, to: message.to, header: interactive.header?.text, body: interactive.body.text, footer: interactive.footer?.text, replyTo: context?.message_id };
+	if (interactive.type === 'list') {
+		const list = toSentList(message);
+		return { ...common, kind: 'list', button: list.button, rows: list.rows.map(({ id, title, description }) => ({ id, title, ...(description === undefined ? {} : { description }) })) };
+	}
+	return { ...common, kind: 'buttons', rows: (interactive.action.buttons ?? []).map((button) => ({ id: button.reply.id, title: button.reply.title })) };
+}
+
+function toSentTemplate(message: SentMessage): SentTemplate {
+	const template = message.body.template as {
+		name: string;
+		language: { code: string };
+		components?: Array<{ type: string; sub_type?: string; index?: string | number; parameters?: Array<{ text?: string; payload?: string }> }>;
+	};
+	const components = template.components ?? [];
+	const body = components.find((component) => component.type === 'body');
+	const quickReplies = components
+		.filter((component) => component.type === 'button' && component.sub_type === 'quick_reply')
+		.sort((a, b) => Number(a.index) - Number(b.index));
+	return {
+		wamid: message.wamid,
+		to: message.to,
+		name: template.name,
+		languageCode: template.language.code,
+		bodyParameters: (body?.parameters ?? []).map((parameter) => String(parameter.text)),
+		quickReplyPayloads: quickReplies.map((component) => String(component.parameters?.[0]?.payload)),
 	};
 }

@@ -87,7 +87,11 @@ type Json = Record<string, unknown>;
 const MESSAGE_TYPES = ['audio', 'contacts', 'document', 'image', 'interactive', 'location', 'reaction', 'sticker', 'template', 'text', 'video'];
 
 export const LIST_LIMITS = { rows: 10, sections: 10, rowTitle: 24, rowId: 200, rowDescription: 72, button: 20, header: 60, footer: 60, body: 4096, sectionTitle: 24 };
+/** Reply buttons (Meta's reply-buttons reference; api-contracts §2.6 confirms 3 buttons and 20-character titles). */
+export const BUTTON_LIMITS = { buttons: 3, title: 20, id: 256, body: 1024 };
 export const TEXT_LIMIT = 4096;
+/** A template has at most 10 buttons, index 0 to 9. */
+const TEMPLATE_BUTTON_INDEXES = 10;
 
 /** Meta counts characters, not bytes; emoji count once. */
 function length(text: string): number {
@@ -115,18 +119,48 @@ export function validateOutgoing(body: unknown): GraphErrorSpec | null {
 	return null;
 }
 
-/** A template message names an approved template and its language; body parameters are text values. */
+/**
+ * A template message names an approved template and its language. Body and header parameters are text values;
+ * a quick-reply button component carries its payload: {type:'button', sub_type:'quick_reply', index:'0'…'9',
+ * parameters:[{type:'payload', payload}]}.
+ */
 function validateTemplate(template: Json): GraphErrorSpec | null {
 	if (typeof template.name !== 'string' || template.name === '') return missing("template['name']");
 	if (!isObject(template.language) || typeof template.language.code !== 'string' || template.language.code === '') return missing("template['language']['code']");
 	const components = template.components ?? [];
 	if (!Array.isArray(components)) return invalid("template['components'] must be an array");
+	const buttonIndexes = new Set<string>();
 	for (const component of components) {
 		if (!isObject(component) || typeof component.type !== 'string') return missing("template['components'][]['type']");
-		const parameters = component.parameters ?? [];
-		if (!Array.isArray(parameters) || parameters.some((parameter) => !isObject(parameter) || parameter.type !== 'text' || typeof parameter.text !== 'string')) {
-			return invalid('Template body parameters must be {type: "text", text}');
-		}
+		const problem = component.type === 'button' ? validateTemplateButton(component, buttonIndexes) : validateTextParameters(component.parameters);
+		if (problem) return problem;
+	}
+	return null;
+}
+
+function validateTextParameters(parameters: unknown): GraphErrorSpec | null {
+	const list = parameters ?? [];
+	if (!Array.isArray(list) || list.some((parameter) => !isObject(parameter) || parameter.type !== 'text' || typeof parameter.text !== 'string')) {
+		return invalid('Template body parameters must be {type: "text", text}');
+	}
+	return null;
+}
+
+function validateTemplateButton(component: Json, seenIndexes: Set<string>): GraphErrorSpec | null {
+	if (component.sub_type === undefined) return missing("template['components'][]['sub_type']");
+	if (component.sub_type !== 'quick_reply') return invalid(`Button sub_type ${String(component.sub_type)} is not supported here; only quick_reply`);
+	const index = typeof component.index === 'number' ? String(component.index) : component.index;
+	if (index === undefined) return missing("template['components'][]['index']");
+	if (typeof index !== 'string' || !/^\d+$/.test(index) || Number(index) >= TEMPLATE_BUTTON_INDEXES) {
+		return invalid(`Button index must be 0 to ${TEMPLATE_BUTTON_INDEXES - 1}, got ${String(component.index)}`);
+	}
+	if (seenIndexes.has(index)) return invalid(`Button index ${index} is given twice`);
+	seenIndexes.add(index);
+	const parameters = component.parameters;
+	if (!Array.isArray(parameters) || parameters.length !== 1) return invalid('A quick_reply button takes exactly one parameter {type: "payload", payload}');
+	const [parameter] = parameters as unknown[];
+	if (!isObject(parameter) || parameter.type !== 'payload' || typeof parameter.payload !== 'string' || parameter.payload === '') {
+		return invalid('Quick reply button parameters must be {type: "payload", payload}');
 	}
 	return null;
 }
@@ -157,7 +191,8 @@ function validateInteractive(interactive: Json): GraphErrorSpec | null {
 	if (interactive.type !== 'list' && interactive.type !== 'button') return null; // other kinds: not used here, accepted
 	const body = interactive.body;
 	if (!isObject(body) || typeof body.text !== 'string' || body.text === '') return missing("interactive['body']['text']");
-	if (length(body.text) > LIST_LIMITS.body) return invalid(`Body text is too long. Max length is ${LIST_LIMITS.body}`);
+	const bodyLimit = interactive.type === 'list' ? LIST_LIMITS.body : BUTTON_LIMITS.body;
+	if (length(body.text) > bodyLimit) return invalid(`Body text is too long. Max length is ${bodyLimit}`);
 	const framing = validateHeaderFooter(interactive);
 	if (framing) return framing;
 	if (!isObject(interactive.action)) return missing("interactive['action']");
@@ -221,12 +256,16 @@ function validateRows(rows: unknown[]): GraphErrorSpec | null {
 function validateButtonAction(action: Json): GraphErrorSpec | null {
 	const buttons = action.buttons;
 	if (!Array.isArray(buttons) || buttons.length === 0) return missing("interactive['action']['buttons']");
-	if (buttons.length > 3) return invalid('Too many buttons. Max allowed count: 3');
+	if (buttons.length > BUTTON_LIMITS.buttons) return invalid(`Too many buttons. Max allowed count: ${BUTTON_LIMITS.buttons}`);
+	const seen = new Set<string>();
 	for (const button of buttons as unknown[]) {
-		const reply = isObject(button) && isObject(button.reply) ? button.reply : null;
-		if (!reply || typeof reply.id !== 'string' || typeof reply.title !== 'string') return missing("interactive['action']['buttons'][0]['reply']");
-		if (length(reply.title) > 20) return invalid('Button title length invalid. Min length: 1, Max length: 20');
-		if (length(reply.id) > 256) return invalid('Button id is too long. Max length is 256');
+		if (!isObject(button) || button.type !== 'reply') return invalid("Button type must be 'reply'");
+		const reply = isObject(button.reply) ? button.reply : null;
+		if (!reply || typeof reply.id !== 'string' || reply.id === '' || typeof reply.title !== 'string') return missing("interactive['action']['buttons'][0]['reply']");
+		if (length(reply.title) === 0 || length(reply.title) > BUTTON_LIMITS.title) return invalid(`Button title length invalid. Min length: 1, Max length: ${BUTTON_LIMITS.title}`);
+		if (length(reply.id) > BUTTON_LIMITS.id) return invalid(`Button id is too long. Max length is ${BUTTON_LIMITS.id}`);
+		if (seen.has(reply.id)) return invalid('Button IDs must be unique');
+		seen.add(reply.id);
 	}
 	return null;
 }

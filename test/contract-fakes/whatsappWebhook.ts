@@ -129,13 +129,34 @@ export function documentMessage(media: MediaMessageInput & { fileName: string },
 	return buildEnvelope({ messages: [stamp({ type: 'document', document }, options)] }, options);
 }
 
+export interface ReplyOptions extends MessageOptions {
+	/** The wamid of the message answered (our list, buttons or template); default: the sample's. */
+	contextMessageId?: string;
+}
+
+/**
+ * A tap on one of our messages: the pywa sample with its reply object replaced whole (so none of the sample's
+ * fields, e.g. a list row's description, leak in), re-addressed to this test.
+ */
+function replyFromSample(sampleName: string, reply: Record<string, unknown>, options: ReplyOptions): WebhookEnvelope {
+	const message: Record<string, unknown> = { ...sampleMessage(sampleName), ...reply };
+	if (options.contextMessageId) message.context = { from: options.displayPhoneNumber ?? DEFAULTS.displayPhoneNumber, id: options.contextMessageId };
+	return buildEnvelope({ messages: [stamp(message, options)] }, options);
+}
+
 /** The reply to an interactive list (pywa callback_selection__description). */
-export function listReplyMessage(row: { id: string; title: string; description?: string }, options: MessageOptions & { contextMessageId?: string } = {}): WebhookEnvelope {
-	const changes: Record<string, unknown> = { interactive: { type: 'list_reply', list_reply: { ...row } } };
-	if (options.contextMessageId) changes.context = { from: options.displayPhoneNumber ?? DEFAULTS.displayPhoneNumber, id: options.contextMessageId };
-	const message = sampleMessage('callback_selection__description');
-	(message.interactive as Record<string, unknown>).list_reply = {};
-	return buildEnvelope({ messages: [stamp(deepMerge(message, changes), options)] }, options);
+export function listReplyMessage(row: { id: string; title: string; description?: string }, options: ReplyOptions = {}): WebhookEnvelope {
+	return replyFromSample('callback_selection__description', { interactive: { type: 'list_reply', list_reply: { ...row } } }, options);
+}
+
+/** A tap on a reply button (pywa callback_button__button): `interactive.button_reply` with the button's id and title. */
+export function buttonReplyMessage(button: { id: string; title: string }, options: ReplyOptions = {}): WebhookEnvelope {
+	return replyFromSample('callback_button__button', { interactive: { type: 'button_reply', button_reply: { ...button } } }, options);
+}
+
+/** A tap on a template's quick-reply button (pywa callback_button__quick_reply): `type: 'button'`, `button: {payload, text}`. */
+export function quickReplyMessage(button: { payload: string; text: string }, options: ReplyOptions = {}): WebhookEnvelope {
+	return replyFromSample('callback_button__quick_reply', { type: 'button', button: { ...button } }, options);
 }
 
 /** A delivery ready to POST: the raw body (Meta-escaped) and the headers Meta sends with it. */

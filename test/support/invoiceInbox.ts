@@ -12,18 +12,21 @@ import { buildActivationLink } from '../../src/conversation/links';
 import {
 	QontoFake,
 	buildEnvelope,
+	buttonReplyMessage,
 	listReplyMessage,
 	loadSampleReceipts,
 	makeTransaction,
 	metaJson,
 	parseAmount,
 	parseDayFirstDate,
+	quickReplyMessage,
 	sampleMessage,
 	signWebhook,
 	stamp,
 	startAllFakes,
 	type AllFakes,
 	type SampleReceipt,
+	type WebhookEnvelope,
 } from '../contract-fakes';
 import { REPO_ROOT, startN8n, type CredentialJson, type N8nInstance, type StartOptions, type WorkflowJson, type WorkflowNode } from '../harness';
 
@@ -99,6 +102,10 @@ export interface InvoiceInbox {
 	sendText(body: string, from?: Sender): Promise<string>;
 	/** A reply to an interactive list (as WhatsApp sends it when a row is tapped, or as a forger would). */
 	sendListReply(row: { id: string; title: string }, from?: Sender): Promise<string>;
+	/** A tap on a reply button (`interactive.button_reply`). */
+	sendButtonReply(button: { id: string; title: string }, from?: Sender): Promise<string>;
+	/** A tap on a template's quick-reply button (`type: 'button'`, `button: {payload, text}`). */
+	sendQuickReply(button: { payload: string; text: string }, from?: Sender): Promise<string>;
 	/** Waits until the message carries ✅ or ❌ (or the time runs out) and returns it. */
 	waitForFinalReaction(messageId: string, timeoutMs?: number): Promise<string | undefined>;
 	/** Every reaction the inbox put on one of the demo employee's messages, oldest first. */
@@ -427,6 +434,8 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 			return delivery.messageId;
 		};
 		const deliver = async (message: Record<string, unknown>, from: Sender, messageId?: string) => await post(signed(message, from, messageId));
+		// A reply built by the webhook helpers, re-signed as this sender (who may have no phone number).
+		const deliverReply = async (envelope: WebhookEnvelope, from: Sender) => await deliver((envelope.entry[0].changes[0].value.messages as Array<Record<string, unknown>>)[0], from);
 		const recipient = (sender: Sender) => sender.waId ?? sender.userId ?? '';
 		const textsTo = (sender: Sender) => fakes.whatsapp.sentTexts(recipient(sender));
 		const inspected = new Map<string, string>();
@@ -454,9 +463,13 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 				return await deliver({ ...sampleMessage('message__text.json'), text: { body } }, from);
 			},
 			async sendListReply(row, from = ana) {
-				const envelope = listReplyMessage(row, { from: from.waId ?? '' });
-				const [message] = envelope.entry[0].changes[0].value.messages as Array<Record<string, unknown>>;
-				return await deliver(message, from);
+				return await deliverReply(listReplyMessage(row, { from: from.waId ?? '' }), from);
+			},
+			async sendButtonReply(button, from = ana) {
+				return await deliverReply(buttonReplyMessage(button, { from: from.waId ?? '' }), from);
+			},
+			async sendQuickReply(button, from = ana) {
+				return await deliverReply(quickReplyMessage(button, { from: from.waId ?? '' }), from);
 			},
 			reactionsOn(messageId) {
 				return fakes.whatsapp.sentReactions(recipient(ana)).filter((reaction) => reaction.messageId === messageId).map((reaction) => reaction.emoji);

@@ -11,7 +11,7 @@ export const recipientProperty: INodeProperties = {
 	type: 'string',
 	default: '={{ $json.waId }}',
 	required: true,
-	displayOptions: { show: { operation: ['react', 'sendText', 'sendTemplate', 'sendOrganisationPicker'] } },
+	displayOptions: { show: { operation: ['react', 'sendText', 'sendTemplate', 'sendOrganisationPicker', 'sendChoices'] } },
 	description: "The recipient's WhatsApp ID (phone number in international format, digits only)",
 };
 
@@ -36,10 +36,41 @@ export function messageOptionsProperty(options: INodeProperties[]): INodePropert
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: { show: { operation: ['sendText', 'sendOrganisationPicker'] } },
+		displayOptions: { show: { operation: ['sendText', 'sendTemplate', 'sendOrganisationPicker', 'sendChoices'] } },
 		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
+
+/**
+ * Options that several operations take, defined once: a name listed twice in one collection would show twice when
+ * both entries apply.
+ */
+export const sharedMessageOptions: INodeProperties[] = [
+	{
+		displayName: 'Footer',
+		name: 'footer',
+		type: 'string',
+		default: '',
+		description: 'A small grey line under the message; up to 60 characters',
+		displayOptions: { show: { '/operation': ['sendOrganisationPicker', 'sendChoices'] } },
+	},
+	{
+		displayName: 'Header',
+		name: 'header',
+		type: 'string',
+		default: '',
+		description: 'A bold line above the message; up to 60 characters',
+		displayOptions: { show: { '/operation': ['sendOrganisationPicker', 'sendChoices'] } },
+	},
+	{
+		displayName: 'Reply To Message ID',
+		name: 'replyToMessageId',
+		type: 'string',
+		default: '',
+		description: 'Quote this message in the reply',
+		displayOptions: { show: { '/operation': ['sendText', 'sendChoices'] } },
+	},
+];
 
 /** The recipient without a leading "+"; an empty one is refused before anything is sent. */
 export function recipientOf(context: IExecuteFunctions, itemIndex: number): string {

@@ -6,6 +6,7 @@ import type { OperationExecute } from './common';
 import * as downloadMedia from './downloadMedia.operation';
 import * as markAsRead from './markAsRead.operation';
 import * as react from './react.operation';
+import * as sendChoices from './sendChoices.operation';
 import * as sendOrganisationPicker from './sendOrganisationPicker.operation';
 import * as sendTemplate from './sendTemplate.operation';
 import * as sendText from './sendText.operation';
@@ -15,6 +16,7 @@ const OPERATIONS = new Map<string, OperationExecute>([
 	['downloadMedia', downloadMedia.execute],
 	['markAsRead', markAsRead.execute],
 	['react', react.execute],
+	['sendChoices', sendChoices.execute],
 	['sendOrganisationPicker', sendOrganisationPicker.execute],
 	['sendTemplate', sendTemplate.execute],
 	['sendText', sendText.execute],

@@ -27,12 +27,10 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['sendOrganisationPicker'] } }, properties);
 
-/** This operation's entries in the shared Options collection: the texts of the list. */
+/** This operation's entries in the shared Options collection: the texts of the list (Header and Footer are in sharedMessageOptions). */
 export const messageOptions = updateDisplayOptions({ show: { '/operation': ['sendOrganisationPicker'] } }, [
 	{ displayName: 'Body', name: 'body', type: 'string', default: 'Which Qonto organisation should receive your documents?' },
 	{ displayName: 'Button Label', name: 'button', type: 'string', default: 'Choose', description: 'Up to 20 characters' },
-	{ displayName: 'Footer', name: 'footer', type: 'string', default: '' },
-	{ displayName: 'Header', name: 'header', type: 'string', default: '' },
 	{ displayName: 'More Row Title', name: 'moreTitle', type: 'string', default: 'More organisations…' },
 	{ displayName: 'Section Title', name: 'sectionTitle', type: 'string', default: 'Organisations' },
 ]);

@@ -19,10 +19,9 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['sendText'] } }, properties);
 
-/** This operation's entries in the shared Options collection. */
+/** This operation's own entries in the shared Options collection (Reply To Message ID is in sharedMessageOptions). */
 export const messageOptions = updateDisplayOptions({ show: { '/operation': ['sendText'] } }, [
 	{ displayName: 'Preview URL', name: 'previewUrl', type: 'boolean', default: false, description: 'Whether to show a preview of the first link in the text' },
-	{ displayName: 'Reply To Message ID', name: 'replyToMessageId', type: 'string', default: '', description: 'Quote this message in the reply' },
 ]);
 
 /** A text to the sender; WhatsApp only delivers it within 24 hours of their last message. */

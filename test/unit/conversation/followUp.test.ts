@@ -83,7 +83,7 @@ describe('how the sender is told', () => {
 
 	test('template parameters lose line breaks and long runs of spaces, which Meta refuses', () => {
 		const body = buildTemplate('1', { name: 't', languageCode: 'en', bodyParameters: ['A\nB\tC', 'x      y'] });
-		expect(body.template.components?.[0].parameters.map((parameter) => parameter.text)).toEqual(['A B C', 'x    y']);
+		expect(body.template.components?.[0]).toEqual({ type: 'body', parameters: [{ type: 'text', text: 'A B C' }, { type: 'text', text: 'x    y' }] });
 		expect(buildTemplate('1', { name: 't', languageCode: 'en', bodyParameters: [] }).template).not.toHaveProperty('components');
 	});
 });
