@@ -186,13 +186,14 @@ export interface ChoiceMessage {
 
 /**
  * Up to 3 choices become reply buttons (one tap, but only the title shows, so the body must carry the details);
- * 4 to 10 become a list with one section. More than 10, or none, is refused.
+ * 4 to 10 — or any number with `alwaysList`, when each choice needs its description — become a list with one
+ * section. More than 10, or none, is refused.
  */
-export function buildChoices(to: string, message: ChoiceMessage, options: { replyToMessageId?: string } = {}) {
+export function buildChoices(to: string, message: ChoiceMessage, options: { replyToMessageId?: string; alwaysList?: boolean } = {}) {
 	const count = message.rows.length;
 	if (count === 0 || count > LIST_LIMITS.rows) throw new RangeError(`A choices message takes 1 to ${LIST_LIMITS.rows} choices, got ${count}`);
 	const context = options.replyToMessageId ? { context: { message_id: options.replyToMessageId } } : {};
-	if (count > BUTTON_LIMITS.buttons) {
+	if (count > BUTTON_LIMITS.buttons || options.alwaysList) {
 		const { header, footer, body, button, rows } = message;
 		// The button label doubles as the section title: it is already in the reader's language, "Options" is not.
 		return { ...buildList({ to, header, footer, body, button, rows, sectionTitle: button }), ...context };

@@ -47,6 +47,14 @@ export function messageOptionsProperty(options: INodeProperties[]): INodePropert
  */
 export const sharedMessageOptions: INodeProperties[] = [
 	{
+		displayName: 'Always a List',
+		name: 'alwaysList',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to send even 1 to 3 choices as a list, whose rows show their descriptions (reply buttons show titles only)',
+		displayOptions: { show: { '/operation': ['sendChoices'] } },
+	},
+	{
 		displayName: 'Footer',
 		name: 'footer',
 		type: 'string',

@@ -68,7 +68,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (message.body.trim() === '') throw new NodeOperationError(this.getNode(), 'No Body given', { itemIndex, description: 'WhatsApp refuses buttons and lists without a text' });
 	let body: ReturnType<typeof buildChoices>;
 	try {
-		body = buildChoices(recipient, message, { replyToMessageId: (options.replyToMessageId as string) || undefined });
+		body = buildChoices(recipient, message, { replyToMessageId: (options.replyToMessageId as string) || undefined, alwaysList: options.alwaysList === true });
 	} catch (error) {
 		// Too many choices, or ids WhatsApp would refuse: say so before anything is sent.
 		if (error instanceof RangeError) throw new NodeOperationError(this.getNode(), error.message, { itemIndex, description: CHOICES_EXAMPLE });

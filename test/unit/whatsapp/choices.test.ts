@@ -40,6 +40,14 @@ describe('buildChoices', () => {
 		}
 	});
 
+	it('sends even one to three choices as a list when asked, so that their descriptions show', () => {
+		for (const count of [1, 3]) {
+			const built = buildChoices('33612345678', message(count), { alwaysList: true });
+			if (built.interactive.type !== 'list') throw new Error('expected a list');
+			expect(built.interactive.action.sections[0].rows).toEqual(rows(count));
+		}
+	});
+
 	it('keeps header and footer on reply buttons and leaves out the context when not replying', () => {
 		const built = buildChoices('33612345678', message(1, { header: 'Receipt', footer: 'Reply STOP to unsubscribe' }));
 		expect(built).not.toHaveProperty('context');
