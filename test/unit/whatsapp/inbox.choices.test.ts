@@ -96,7 +96,7 @@ describe('WhatsApp Inbox: Send Choices and template quick replies against the Gr
 			expect(new Set(shown).size).toBe(shown.length);
 		}
 		const shownFor = (operationName: string) => options.filter((option) => option.displayOptions?.show?.['/operation']?.includes(operationName)).map((option) => option.name);
-		expect(shownFor('sendChoices').sort()).toEqual(['footer', 'header', 'replyToMessageId']);
+		expect(shownFor('sendChoices').sort()).toEqual(['alwaysList', 'footer', 'header', 'replyToMessageId']);
 		expect(shownFor('sendTemplate')).toEqual(['quickReplyPayloads']);
 		expect(shownFor('sendText').sort()).toEqual(['previewUrl', 'replyToMessageId']);
 	});
