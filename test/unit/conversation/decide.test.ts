@@ -25,7 +25,7 @@ const settings = (changes: Partial<InboxSettings> = {}): InboxSettings => ({
 
 let nextId = 1;
 function row(changes: Partial<MemberRow> = {}): MemberRow {
-	return { id: nextId++, waId: SENDER, userId: '', name: 'Ana', organisationId: '', organisationName: '', membershipId: '', isDefault: false, subscribed: true, language: '', lastNoticeOn: '', linkedAt: '2026-11-01T00:00:00.000Z', ...changes };
+	return { id: nextId++, waId: SENDER, userId: '', name: 'Ana', organisationId: '', organisationName: '', membershipId: '', isDefault: false, subscribed: true, language: '', lastNoticeOn: '', linkedAt: '2026-11-01T00:00:00.000Z', nudge: {}, ...changes };
 }
 const link = (organisation: { id: string; name: string }, membershipId: string, changes: Partial<MemberRow> = {}) =>
 	row({ organisationId: organisation.id, organisationName: organisation.name, membershipId, ...changes });
