@@ -129,7 +129,7 @@ describe('checking an answer', () => {
 		question: asked,
 		...changes,
 	});
-	const check = (choice: string, options: { rows?: LedgerRow[]; sender?: { waId?: string | null; userId?: string | null }; now?: Date; language?: Language; lifetimeHours?: number } = {}) => {
+	const check = (choice: string, options: { rows?: readonly LedgerRow[]; sender?: { waId?: string | null; userId?: string | null }; now?: Date; language?: Language; lifetimeHours?: number } = {}) => {
 		const language = options.language ?? 'en';
 		return checkAnswer({
 			answer: { documentMessageId: DOCUMENT, choice },
