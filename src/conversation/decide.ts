@@ -3,10 +3,17 @@
  * process a document for an organisation, change the directory, answer, or stay silent. Pure: the Invoice Inbox
  * node turns a decision into items on its outputs, and the workflow's Data Table and WhatsApp nodes carry it out.
  */
+import { isBefore, subMinutes } from 'date-fns';
+
+import { timestampOf } from '../common/dates';
 import { verifyActivationCode } from './activation';
+import { paymentFacts } from './attached';
+import type { ChoiceMessage } from './choices';
 import { personOf, otherHolderOf, type MemberRow, type Person } from './directory';
 import { readIntent, type IncomingMessage, type Intent } from './intents';
 import { chooseLanguage, type Language } from './languages';
+import { nudgeChoices, type NudgeState } from './nudges';
+import type { OfferedPayment } from './offeredPayments';
 import { ACCEPTED_FORMATS, fillText, type TextKey, type TextTable } from './texts';
 
 export interface Organisation {
@@ -22,7 +29,11 @@ export interface InboxSettings {
 	texts: TextTable;
 	activationSecret: string;
 	now: Date;
+	/** How long after picking a payment in a reminder the sender's document is taken as its receipt. Default 15. */
+	pickMinutes?: number;
 }
+
+export const DEFAULT_PICK_MINUTES = 15;
 
 export type SenderState = 'unknown' | 'member' | 'member_of_several' | 'unsubscribed';
 
@@ -34,6 +45,8 @@ export interface InboxContext {
 	maxFileSizeMb: number;
 	/** Every text in the sender's language, unfilled (the failure reply fills in sizes). */
 	texts: Record<TextKey, string>;
+	/** The payment the sender picked in a reminder just before: the document is its receipt. */
+	payment?: OfferedPayment;
 }
 
 export interface PickerRequest {
@@ -56,6 +69,10 @@ export interface Decision {
 	saves: MemberRow[];
 	reply?: string;
 	picker?: PickerRequest;
+	/** A message with choices to send (the reminder list). */
+	choices?: ChoiceMessage;
+	/** A reply to a question about a document's payment, for the workflow to check against the ledger. */
+	answer?: { documentMessageId: string; choice: string; language: Language; texts: Record<TextKey, string> };
 }
 
 export function decide(message: IncomingMessage, rows: MemberRow[], settings: InboxSettings): Decision {
@@ -94,6 +111,20 @@ export function decide(message: IncomingMessage, rows: MemberRow[], settings: In
 		case 'language':
 			conversation.updateAll({ language: intent.language });
 			return conversation.done(base, 'language_chosen', 'languageChosen');
+		case 'nudgePick':
+			return conversation.nudgePick(base, intent.transactionId);
+		case 'nudgeShow':
+			return conversation.nudgeShow(base);
+		case 'nudgesOff':
+			conversation.updateNudges((nudge) => ({ ...nudge, off: true }));
+			return conversation.done(base, 'nudges_off', 'nudgesOff');
+		case 'nudgesOn':
+			conversation.updateNudges(({ off: _off, ...nudge }) => nudge);
+			return conversation.done(base, 'nudges_on', 'nudgesOn');
+		case 'answer': {
+			const answer = { documentMessageId: intent.documentMessageId, choice: intent.choice, language: conversation.language, texts: settings.texts[conversation.language] };
+			return conversation.done(base, 'answer', undefined, undefined, { answer });
+		}
 		default:
 			// A text (or START while subscribed): members of several organisations get the picker.
 			return state === 'member_of_several' ? conversation.picker(base, 1) : conversation.done(base, 'documents_only', 'documentsOnly');
@@ -151,8 +182,31 @@ class Conversation {
 			language: this.person.language,
 			lastNoticeOn: '',
 			linkedAt: '',
+			nudge: {},
 			...fields,
 		};
+	}
+
+	/** The sender's link rows as they will be saved. */
+	private linkRows(): MemberRow[] {
+		return [...this.working.values()].filter((row) => row.organisationId !== '');
+	}
+
+	/** Replaces (never mutates: the working rows share it with the originals) the reminder state of every link row. */
+	updateNudges(change: (nudge: NudgeState) => NudgeState): void {
+		for (const row of this.linkRows()) row.nudge = change(row.nudge);
+	}
+
+	/** The link row whose reminder was sent last, among those `accepts`. */
+	private lastNudged(accepts: (nudge: NudgeState) => boolean): MemberRow | undefined {
+		const sentAt = (row: MemberRow) => timestampOf(row.nudge.sentAt) ?? Number.NEGATIVE_INFINITY;
+		return this.linkRows()
+			.filter((row) => accepts(row.nudge))
+			.sort((a, b) => sentAt(b) - sentAt(a) || a.id - b.id)[0];
+	}
+
+	private get pickMinutes(): number {
+		return this.settings.pickMinutes ?? DEFAULT_PICK_MINUTES;
 	}
 
 	insertContact(fields: Partial<MemberRow>): void {
@@ -209,7 +263,8 @@ class Conversation {
 	}
 
 	document(base: Pick<Decision, 'intent' | 'state'>): Decision {
-		const link = this.person.defaultLink as MemberRow;
+		const pick = this.freshPick();
+		const link = pick?.row ?? (this.person.defaultLink as MemberRow);
 		const organisation = this.settings.organisations.find((candidate) => candidate.id === link.organisationId);
 		if (!organisation) return this.done(base, 'organisation_unavailable', 'organisationUnavailable', { organisation: link.organisationName || link.organisationId });
 		const context: InboxContext = {
@@ -219,7 +274,45 @@ class Conversation {
 			maxFileSizeMb: this.settings.maxFileSizeMb,
 			texts: this.settings.texts[this.language],
 		};
+		if (pick) {
+			context.payment = pick.payment;
+			// One pick, one document: the next one goes to the default organisation, unattached, as before.
+			const { picked: _picked, ...nudge } = pick.row.nudge;
+			pick.row.nudge = nudge;
+		}
 		return this.done(base, 'document', undefined, undefined, { document: context });
+	}
+
+	/** The payment the sender picked in a reminder within the last minutes (the latest pick), if it was offered to that row. */
+	private freshPick(): { row: MemberRow; payment: OfferedPayment } | undefined {
+		const since = subMinutes(this.settings.now, this.pickMinutes);
+		const pickedAt = (row: MemberRow) => timestampOf(row.nudge.picked?.at) ?? Number.NEGATIVE_INFINITY;
+		const picks = this.linkRows()
+			.filter((row) => row.nudge.picked && !isBefore(pickedAt(row), since))
+			.sort((a, b) => pickedAt(b) - pickedAt(a));
+		for (const row of picks) {
+			const payment = row.nudge.payments?.find((offered) => offered.id === row.nudge.picked?.id);
+			if (payment) return { row, payment };
+		}
+		return undefined;
+	}
+
+	/** A payment picked in a reminder list: only one offered to this sender counts (a reply can be forged). */
+	nudgePick(base: Pick<Decision, 'intent' | 'state'>, transactionId: string): Decision {
+		const row = this.lastNudged((nudge) => Boolean(nudge.payments?.some((payment) => payment.id === transactionId)));
+		const payment = row?.nudge.payments?.find((offered) => offered.id === transactionId);
+		if (!row || !payment) return this.done(base, 'nudge_not_offered', 'nudgeNotOffered');
+		row.nudge = { ...row.nudge, picked: { id: transactionId, at: this.settings.now.toISOString() } };
+		const facts = paymentFacts(payment, this.language, this.settings.now);
+		return this.done(base, 'nudge_picked', 'nudgePicked', { merchant: facts?.merchant, amount: facts?.amount, date: facts?.date, minutes: String(this.pickMinutes) });
+	}
+
+	/** The reminder template's button: the list it announced, from what was offered (the sender just wrote, so it can be sent). */
+	nudgeShow(base: Pick<Decision, 'intent' | 'state'>): Decision {
+		const payments = this.lastNudged((nudge) => (nudge.payments?.length ?? 0) > 0)?.nudge.payments;
+		if (!payments) return this.done(base, 'nudge_nothing', 'nudgeNothing');
+		const choices = nudgeChoices(payments, payments.length, this.language, this.settings.texts[this.language], this.settings.now);
+		return this.done(base, 'nudge_list', undefined, undefined, { choices });
 	}
 
 	chooseOrganisation(base: Pick<Decision, 'intent' | 'state'>, organisationId: string): Decision {

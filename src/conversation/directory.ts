@@ -9,6 +9,7 @@
  */
 import { textOf } from '../common/guards';
 import type { IncomingMessage } from './intents';
+import { readNudgeState, type NudgeState } from './nudges';
 
 export interface MemberRow {
 	/** The Data Table row id; 0 for a row still to be inserted. */
@@ -25,6 +26,8 @@ export interface MemberRow {
 	/** YYYY-MM-DD (UTC) of the last "how to get access" answer; only used on contact rows. */
 	lastNoticeOn: string;
 	linkedAt: string;
+	/** Reminders of payments without a receipt (`nudge` column, JSON): only used on link rows. */
+	nudge: NudgeState;
 }
 
 
@@ -47,6 +50,7 @@ export function toMemberRow(raw: Record<string, unknown>): MemberRow | null {
 		language: textOf(raw.language),
 		lastNoticeOn: textOf(raw.lastNoticeOn).slice(0, 10),
 		linkedAt: textOf(raw.linkedAt),
+		nudge: readNudgeState(raw.nudge),
 	};
 }
 

@@ -5,6 +5,8 @@
 import { parsePickerChoice } from '../whatsapp/organisationPicker';
 import { findActivationCode } from './activation';
 import { languageFromWord, normaliseWord, type Language } from './languages';
+import { NUDGE_PREFIX, NUDGE_SHOW_ID } from './nudges';
+import { parseAnswerId } from './question';
 
 /** The fields of a WhatsApp Inbox Trigger item that the conversation reads. */
 export interface IncomingMessage {
@@ -25,6 +27,14 @@ export type Intent =
 	| { type: 'language'; language: Language }
 	| { type: 'chooseOrganisation'; organisationId: string }
 	| { type: 'pickerPage'; page: number }
+	/** A payment picked in a reminder list: the next document is its receipt. */
+	| { type: 'nudgePick'; transactionId: string }
+	/** The reminder template's button: send the list. */
+	| { type: 'nudgeShow' }
+	| { type: 'nudgesOff' }
+	| { type: 'nudgesOn' }
+	/** A reply to "which payment is this document for?" (checked against the ledger by the workflow). */
+	| { type: 'answer'; documentMessageId: string; choice: string }
 	| { type: 'text' }
 	| { type: 'ignore' };
 
@@ -44,8 +54,20 @@ export const START_WORDS = [
 	'INIZIA', 'ISCRIVIMI', 'RIPRENDI',
 ] as const;
 
+export const NUDGES_OFF_WORDS = [
+	'REMINDERS OFF', 'NO REMINDERS',
+	'RAPPELS NON', 'PAS DE RAPPELS',
+	'RECORDATORIOS NO', 'SIN RECORDATORIOS',
+	'ERINNERUNGEN AUS', 'KEINE ERINNERUNGEN',
+	'PROMEMORIA NO', 'NIENTE PROMEMORIA',
+] as const;
+
+export const NUDGES_ON_WORDS = ['REMINDERS ON', 'RAPPELS OUI', 'RECORDATORIOS SI', 'ERINNERUNGEN AN', 'PROMEMORIA SI'] as const;
+
 const STOP = new Set<string>(STOP_WORDS);
 const START = new Set<string>(START_WORDS);
+const NUDGES_OFF = new Set<string>(NUDGES_OFF_WORDS);
+const NUDGES_ON = new Set<string>(NUDGES_ON_WORDS);
 
 export function readIntent(message: IncomingMessage): Intent {
 	switch (message.kind) {
@@ -67,6 +89,10 @@ function choiceIntent(rowId: string): Intent {
 	const choice = parsePickerChoice(rowId);
 	if (choice.type === 'organisation') return { type: 'chooseOrganisation', organisationId: choice.organisationId };
 	if (choice.type === 'page') return { type: 'pickerPage', page: choice.page };
+	if (rowId === NUDGE_SHOW_ID) return { type: 'nudgeShow' };
+	if (rowId.startsWith(NUDGE_PREFIX) && rowId.length > NUDGE_PREFIX.length) return { type: 'nudgePick', transactionId: rowId.slice(NUDGE_PREFIX.length) };
+	const answer = parseAnswerId(rowId);
+	if (answer) return { type: 'answer', ...answer };
 	return { type: 'text' };
 }
 
@@ -76,6 +102,8 @@ function textIntent(body: string): Intent {
 	const word = normaliseWord(body);
 	if (STOP.has(word)) return { type: 'stop' };
 	if (START.has(word)) return { type: 'start' };
+	if (NUDGES_OFF.has(word)) return { type: 'nudgesOff' };
+	if (NUDGES_ON.has(word)) return { type: 'nudgesOn' };
 	const language = languageFromWord(body);
 	if (language) return { type: 'language', language };
 	return { type: 'text' };

@@ -4,6 +4,7 @@
  */
 
 import { textOf } from '../common/guards';
+import { readQuestionRecord, type QuestionRecord } from './question';
 
 export const STORED_STATES: readonly string[] = ['stored', 'matched'];
 
@@ -18,6 +19,11 @@ export interface LedgerRow {
 	transactionId: string;
 	/** The sweep's attempt that last started on the document (0: the delivery itself). */
 	attempts: number;
+	/** The sender of the document, as the trigger gave them. */
+	waId: string;
+	userId: string;
+	/** The question the sender was asked about the document's payment; null when none (or unreadable). */
+	question: QuestionRecord | null;
 }
 
 export function toLedgerRow(raw: Record<string, unknown>): LedgerRow | null {
@@ -33,6 +39,9 @@ export function toLedgerRow(raw: Record<string, unknown>): LedgerRow | null {
 		supplierInvoiceId: textOf(raw.supplierInvoiceId),
 		transactionId: textOf(raw.transactionId),
 		attempts: Number(raw.attempts) || 0,
+		waId: textOf(raw.waId),
+		userId: textOf(raw.userId),
+		question: readQuestionRecord(raw.question),
 	};
 }
 

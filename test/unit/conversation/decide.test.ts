@@ -1,9 +1,14 @@
 // The conversation's decisions for every intent in every sender state, and the language of every answer.
+import { subHours, subMinutes } from 'date-fns';
+
 import { createActivationCode } from '../../../src/conversation/activation';
+import { paymentFacts } from '../../../src/conversation/attached';
 import { decide, type InboxSettings } from '../../../src/conversation/decide';
 import type { MemberRow } from '../../../src/conversation/directory';
 import type { IncomingMessage } from '../../../src/conversation/intents';
-import { DEFAULT_TEXTS, mergeTexts } from '../../../src/conversation/texts';
+import { offeredFromTransaction, type OfferedPayment } from '../../../src/conversation/offeredPayments';
+import { DEFAULT_TEXTS, fillText, mergeTexts } from '../../../src/conversation/texts';
+import { transaction } from '../matching/builders';
 
 const SECRET = 'a-test-secret-of-32-characters!!';
 const NOW = new Date('2026-12-01T10:00:00Z');
@@ -25,7 +30,7 @@ const settings = (changes: Partial<InboxSettings> = {}): InboxSettings => ({
 
 let nextId = 1;
 function row(changes: Partial<MemberRow> = {}): MemberRow {
-	return { id: nextId++, waId: SENDER, userId: '', name: 'Ana', organisationId: '', organisationName: '', membershipId: '', isDefault: false, subscribed: true, language: '', lastNoticeOn: '', linkedAt: '2026-11-01T00:00:00.000Z', ...changes };
+	return { id: nextId++, waId: SENDER, userId: '', name: 'Ana', organisationId: '', organisationName: '', membershipId: '', isDefault: false, subscribed: true, language: '', lastNoticeOn: '', linkedAt: '2026-11-01T00:00:00.000Z', nudge: {}, ...changes };
 }
 const link = (organisation: { id: string; name: string }, membershipId: string, changes: Partial<MemberRow> = {}) =>
 	row({ organisationId: organisation.id, organisationName: organisation.name, membershipId, ...changes });
@@ -288,5 +293,153 @@ describe('languages', () => {
 				expect([language, key, placeholders(translated)]).toEqual([language, key, placeholders(english)]);
 			}
 		}
+	});
+});
+
+describe('reminders and questions', () => {
+	const offered = (changes: Record<string, unknown> = {}) => offeredFromTransaction(transaction({ emitted_at: '2026-11-28T09:00:00.000Z', ...changes })) as OfferedPayment;
+	const amazon = offered({ clean_counterparty_name: 'AMAZON EU', amount_cents: 2390, local_amount_cents: 2390, card_last_digits: '1234' });
+	const taxi = offered({ clean_counterparty_name: 'G7 TAXI', amount_cents: 3150, local_amount_cents: 3150 });
+	const sentAt = (hoursAgo: number) => subHours(NOW, hoursAgo).toISOString();
+	const choice = (choiceId: string, changes: Partial<IncomingMessage> = {}) => message('choice', { choiceId, ...changes });
+	const pickedReply = (payment: OfferedPayment, minutes: number, language: 'en' | 'fr' = 'en') => {
+		const facts = paymentFacts(payment, language, NOW);
+		return fillText(DEFAULT_TEXTS[language].nudgePicked, { merchant: facts?.merchant, amount: facts?.amount, date: facts?.date, minutes });
+	};
+
+	describe('picking a payment in a reminder list', () => {
+		test('an offered payment: the pick is saved on that row, and the sender is told what to send and how long they have', () => {
+			const acme = link(ACME, MEMBERSHIP_A, { isDefault: true });
+			const globex = link(GLOBEX, MEMBERSHIP_B, { nudge: { sentAt: sentAt(3), payments: [amazon, taxi] } });
+			const decision = decide(choice(`n:${amazon.id}`), [acme, globex], settings());
+			expect(decision).toMatchObject({ intent: 'nudgePick', outcome: 'nudge_picked', reply: pickedReply(amazon, 15) });
+			expect(decision.saves).toEqual([{ ...globex, nudge: { ...globex.nudge, picked: { id: amazon.id, at: NOW.toISOString() } } }]);
+			expect(decision.reply).toContain('AMAZON EU');
+		});
+
+		test('the minutes follow the setting, and the reply the sender\'s language', () => {
+			const acme = link(ACME, MEMBERSHIP_A, { isDefault: true, language: 'fr', nudge: { sentAt: sentAt(1), payments: [taxi] } });
+			const decision = decide(choice(`n:${taxi.id}`), [acme], settings({ pickMinutes: 30 }));
+			expect(decision.reply).toBe(pickedReply(taxi, 30, 'fr'));
+		});
+
+		test('offered in two organisations: the latest reminder is the one picked from', () => {
+			const acme = link(ACME, MEMBERSHIP_A, { isDefault: true, nudge: { sentAt: sentAt(30), payments: [taxi] } });
+			const globex = link(GLOBEX, MEMBERSHIP_B, { nudge: { sentAt: sentAt(2), payments: [taxi] } });
+			const decision = decide(choice(`n:${taxi.id}`), [acme, globex], settings());
+			expect(decision.saves.map((saved) => [saved.id, saved.nudge.picked?.id])).toEqual([[globex.id, taxi.id]]);
+		});
+
+		test.each([
+			['a forged id', (rows: MemberRow[]) => rows, 'n:tx-forged'],
+			['a payment offered to someone else', (rows: MemberRow[]) => [...rows, link(GLOBEX, MEMBERSHIP_B, { waId: '4915100000009', nudge: { sentAt: sentAt(1), payments: [amazon] } })], `n:${amazon.id}`],
+		])('%s: refused, nothing saved', (_what, withRows, choiceId) => {
+			const own = link(ACME, MEMBERSHIP_A, { isDefault: true, nudge: { sentAt: sentAt(1), payments: [taxi] } });
+			const decision = decide(choice(choiceId), withRows([own]), settings());
+			expect(decision).toMatchObject({ outcome: 'nudge_not_offered', reply: en.nudgeNotOffered, saves: [] });
+		});
+	});
+
+	describe('the reminder template\'s "show" button', () => {
+		test('sends the list of the latest reminder again, now that the sender wrote', () => {
+			const acme = link(ACME, MEMBERSHIP_A, { isDefault: true, nudge: { sentAt: sentAt(40), payments: [taxi] } });
+			const globex = link(GLOBEX, MEMBERSHIP_B, { nudge: { sentAt: sentAt(30), payments: [amazon, taxi] } });
+			const decision = decide(choice('n:show'), [acme, globex], settings());
+			expect(decision).toMatchObject({ intent: 'nudgeShow', outcome: 'nudge_list', saves: [] });
+			expect(decision.reply).toBeUndefined();
+			expect(decision.choices?.rows.map((row) => row.id)).toEqual([`n:${amazon.id}`, `n:${taxi.id}`]);
+			expect(decision.choices).toMatchObject({ button: en.nudgeButton, footer: en.nudgeFooter });
+		});
+
+		test('nothing was offered: "nothing waiting"', () => {
+			const decision = decide(choice('n:show'), [link(ACME, MEMBERSHIP_A, { isDefault: true })], settings());
+			expect(decision).toMatchObject({ outcome: 'nudge_nothing', reply: en.nudgeNothing, saves: [] });
+			expect(decision.choices).toBeUndefined();
+		});
+	});
+
+	describe('REMINDERS OFF / ON', () => {
+		test.each([
+			['reminders off', 'en'],
+			['No reminders!', 'en'],
+			['Rappels non', 'fr'],
+			['pas de rappels', 'fr'],
+			['RECORDATORIOS NO', 'es'],
+			['Sin recordatorios', 'es'],
+			['Erinnerungen aus', 'de'],
+			['keine Erinnerungen', 'de'],
+			['promemoria no', 'it'],
+			['Niente promemoria.', 'it'],
+		] as const)('%s turns reminders off on every link, answered in the sender\'s language', (word, language) => {
+			const acme = link(ACME, MEMBERSHIP_A, { isDefault: true, language, nudge: { sentAt: sentAt(2), payments: [taxi] } });
+			const globex = link(GLOBEX, MEMBERSHIP_B, { language });
+			const decision = decide(text(word), [acme, globex], settings());
+			expect(decision).toMatchObject({ intent: 'nudgesOff', reply: DEFAULT_TEXTS[language].nudgesOff });
+			expect(decision.saves).toEqual([{ ...acme, nudge: { ...acme.nudge, off: true } }, { ...globex, nudge: { off: true } }]);
+		});
+
+		test.each([
+			['REMINDERS ON', 'en'],
+			['Rappels oui', 'fr'],
+			['recordatorios sí', 'es'],
+			['Erinnerungen an', 'de'],
+			['Promemoria sì', 'it'],
+		] as const)('%s turns them on again', (word, language) => {
+			const acme = link(ACME, MEMBERSHIP_A, { isDefault: true, language, nudge: { off: true, sentAt: sentAt(50) } });
+			const decision = decide(text(word), [acme], settings());
+			expect(decision).toMatchObject({ intent: 'nudgesOn', reply: DEFAULT_TEXTS[language].nudgesOn });
+			expect(decision.saves).toEqual([{ ...acme, nudge: { sentAt: acme.nudge.sentAt } }]);
+		});
+
+		test('a stranger writing REMINDERS OFF hears how to get access', () => {
+			expect(decide(text('REMINDERS OFF'), [], settings()).outcome).toBe('access_notice');
+		});
+	});
+
+	describe('an answer to "which payment is this document for?"', () => {
+		test('a member: handed to the workflow with the sender\'s language and texts, nothing said, nothing saved', () => {
+			const decision = decide(choice('q:wamid.DOC:tx-1'), [link(ACME, MEMBERSHIP_A, { isDefault: true, language: 'de' })], settings());
+			expect(decision).toMatchObject({ intent: 'answer', saves: [], answer: { documentMessageId: 'wamid.DOC', choice: 'tx-1', language: 'de', texts: DEFAULT_TEXTS.de } });
+			expect(decision.reply).toBeUndefined();
+		});
+
+		test('a stranger: how to get access; unsubscribed: silence; never an answer to check', () => {
+			const stranger = decide(choice('q:wamid.DOC:none'), [], settings());
+			const unsubscribed = decide(choice('q:wamid.DOC:none'), [link(ACME, MEMBERSHIP_A, { subscribed: false })], settings());
+			expect([stranger.outcome, stranger.answer]).toEqual(['access_notice', undefined]);
+			expect([unsubscribed.outcome, unsubscribed.answer, unsubscribed.reply]).toEqual(['ignored_unsubscribed', undefined, undefined]);
+		});
+	});
+
+	describe('a document right after a pick', () => {
+		const rows = (picked: { id: string; at: string } | undefined) => [
+			link(ACME, MEMBERSHIP_A, { isDefault: true }),
+			link(GLOBEX, MEMBERSHIP_B, { nudge: { sentAt: sentAt(1), payments: [amazon, taxi], ...(picked ? { picked } : {}) } }),
+		];
+
+		test('a fresh pick: the document goes to the organisation of that reminder, with the payment; the pick is used up', () => {
+			const [, globex] = rows({ id: taxi.id, at: subMinutes(NOW, 5).toISOString() });
+			const decision = decide(message('document'), [rows(undefined)[0], globex], settings());
+			expect(decision.document).toMatchObject({ organisation: GLOBEX, membershipId: MEMBERSHIP_B, payment: taxi });
+			expect(decision.saves).toEqual([{ ...globex, nudge: { sentAt: globex.nudge.sentAt, payments: globex.nudge.payments } }]);
+		});
+
+		test('a stale pick is ignored: the default organisation, no payment, nothing saved', () => {
+			const decision = decide(message('document'), rows({ id: taxi.id, at: subMinutes(NOW, 16).toISOString() }), settings());
+			expect(decision.document).toMatchObject({ organisation: ACME, membershipId: MEMBERSHIP_A });
+			expect(decision.document?.payment).toBeUndefined();
+			expect(decision.saves).toEqual([]);
+		});
+
+		test('the window follows the setting', () => {
+			const decision = decide(message('document'), rows({ id: taxi.id, at: subMinutes(NOW, 16).toISOString() }), settings({ pickMinutes: 20 }));
+			expect(decision.document).toMatchObject({ organisation: GLOBEX, payment: taxi });
+		});
+
+		test('a pick of a payment that row never offered is ignored', () => {
+			const decision = decide(message('document'), rows({ id: 'tx-forged', at: subMinutes(NOW, 1).toISOString() }), settings());
+			expect(decision.document).toMatchObject({ organisation: ACME });
+			expect(decision.document?.payment).toBeUndefined();
+		});
 	});
 });

@@ -6,7 +6,7 @@ import { findEarlierCopy, overtakenBy, toLedgerRow, type LedgerRow } from '../..
 import { createExecuteContext } from '../../support/executeContext';
 
 const SHA = 'c0e961e8a14c71f602b6dce79a287250f5ccc896eccd403eadb7bd6214f6578a';
-const row = (id: number, changes: Partial<LedgerRow>): LedgerRow => ({ id, messageId: `wamid.${id}`, organisationId: 'acme', sha256: SHA, state: 'matched', receivedAt: '2026-11-30T10:00:00.000Z', supplierInvoiceId: `inv-${id}`, transactionId: '', attempts: 0, ...changes });
+const row = (id: number, changes: Partial<LedgerRow>): LedgerRow => ({ id, messageId: `wamid.${id}`, organisationId: 'acme', sha256: SHA, state: 'matched', receivedAt: '2026-11-30T10:00:00.000Z', supplierInvoiceId: `inv-${id}`, transactionId: '', attempts: 0, waId: '', userId: '', question: null, ...changes });
 
 describe('findEarlierCopy', () => {
 	const file = { sha256: SHA.toUpperCase(), organisationId: 'acme', messageId: 'wamid.new' };

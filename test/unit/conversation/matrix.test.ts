@@ -21,7 +21,7 @@ const WA = '60123456789';
 const NEW_MEMBERSHIP = 'b1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 
 const row = (id: number, changes: Partial<MemberRow>): MemberRow => ({
-	id, waId: WA, userId: '', name: 'Ana', organisationId: '', organisationName: '', membershipId: '', isDefault: false, subscribed: true, language: '', lastNoticeOn: '', linkedAt: '', ...changes,
+	id, waId: WA, userId: '', name: 'Ana', organisationId: '', organisationName: '', membershipId: '', isDefault: false, subscribed: true, language: '', lastNoticeOn: '', linkedAt: '', nudge: {}, ...changes,
 });
 const link = (id: number, organisation: { id: string; name: string }, changes: Partial<MemberRow> = {}) =>
 	row(id, { organisationId: organisation.id, organisationName: organisation.name, membershipId: `m-${id}`, ...changes });

@@ -30,6 +30,7 @@ const row = (changes: Partial<MemberRow> = {}): MemberRow => ({
 	language: 'fr',
 	lastNoticeOn: '',
 	linkedAt: '2026-01-10T08:00:00.000Z',
+	nudge: {},
 	...changes,
 });
 
