@@ -115,9 +115,9 @@ export class InvoiceInbox implements INodeType {
 						description: "Match a batch of stored, unattached documents against the payments Qonto has now, with their stored extraction",
 					},
 					{
-						name: 'Plan Nudges',
+						name: 'Plan Reminders',
 						value: 'planNudges',
-						action: 'Plan the weekly missing-receipt reminders',
+						action: 'Plan the weekly reminders of missing receipts',
 						description: "List each member's own card payments without a receipt, to send as a WhatsApp list or a template",
 					},
 					{

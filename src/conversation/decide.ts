@@ -8,7 +8,7 @@ import { isBefore, subMinutes } from 'date-fns';
 import { timestampOf } from '../common/dates';
 import { verifyActivationCode } from './activation';
 import { paymentFacts } from './attached';
-import type { ChoiceMessage } from './choices';
+import type { ChoiceMessage } from '../whatsapp/outgoing';
 import { personOf, otherHolderOf, type MemberRow, type Person } from './directory';
 import { readIntent, type IncomingMessage, type Intent } from './intents';
 import { chooseLanguage, type Language } from './languages';

@@ -9,7 +9,7 @@ import { isAfter, subDays } from 'date-fns';
 import { isRecord, textOf } from '../common/guards';
 import { readTransaction } from '../matching/input';
 import { LIST_LIMITS } from '../whatsapp/outgoing';
-import type { ChoiceMessage } from './choices';
+import type { ChoiceMessage } from '../whatsapp/outgoing';
 import type { MemberRow } from './directory';
 import { lastMessageAt, serviceWindowOpen, type FollowUpTemplate } from './followUp';
 import { chooseLanguage, type Language } from './languages';

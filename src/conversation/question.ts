@@ -10,7 +10,7 @@ import { timestampOf } from '../common/dates';
 import { isRecord, textOf } from '../common/guards';
 import { LIST_LIMITS } from '../whatsapp/outgoing';
 import { attachedText } from './attached';
-import type { ChoiceMessage } from './choices';
+import type { ChoiceMessage } from '../whatsapp/outgoing';
 import type { Language } from './languages';
 import type { LedgerRow } from './ledger';
 import { describePayment, offeredFromCandidate, readOfferedPayments, type OfferedPayment } from './offeredPayments';

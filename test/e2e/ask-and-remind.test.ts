@@ -38,7 +38,7 @@ describe('ask when unsure, remind of missing receipts', () => {
 
 	/** Replaces the receipt's own card payment by two identical ones on two cards: only the sender can tell them apart. */
 	function twinPayments(receipt: ReturnType<InvoiceInbox['rescan']>) {
-		const first = { ...receiptPayment(receipt, bankAccountId()), card_last_digits: '1111' };
+		const first = makeTransaction({ ...receiptPayment(receipt, bankAccountId()), card_last_digits: '1111' });
 		const second = makeTransaction({ ...first, id: randomUUID(), transaction_id: `super-transaction-${Date.now()}`, card_last_digits: '2222' });
 		const others = qonto().transactions().filter((transaction) => transaction.label !== first.label);
 		qonto().setTransactions([...others, first, second]);
