@@ -115,16 +115,16 @@ export class InvoiceInbox implements INodeType {
 						description: "Match a batch of stored, unattached documents against the payments Qonto has now, with their stored extraction",
 					},
 					{
-						name: 'Plan Reminders',
-						value: 'planNudges',
-						action: 'Plan the weekly reminders of missing receipts',
-						description: "List each member's own card payments without a receipt, to send as a WhatsApp list or a template",
-					},
-					{
 						name: 'Plan Re-Match',
 						value: 'planRematch',
 						action: 'Plan which unattached documents to match again',
 						description: 'Pick the stored documents attached to no payment yet, and the payments to list for them',
+					},
+					{
+						name: 'Plan Reminders',
+						value: 'planNudges',
+						action: 'Plan the weekly reminders of missing receipts',
+						description: "List each member's own card payments without a receipt, to send as a WhatsApp list or a template",
 					},
 					{
 						name: 'Plan Retries',
