@@ -149,8 +149,10 @@ describe('ask when unsure, remind of missing receipts', () => {
 
 			// Ana and Ben wrote today (their 24-hour window is open); Chloé activated but sent no document.
 			expect(await inbox.activate(chloe, acme(), membershipOf('Chloé'))).toMatch(/^Bienvenue/);
-			const bensReceipt = inbox.rescan(inbox.receipts[1], 'ben-writes');
-			expect(await inbox.waitForFinalReaction(await inbox.sendDocument(bensReceipt.bytes, bensReceipt.fileName, 'image/jpeg', { from: ben }))).toBe('✅');
+			for (const [sender, receipt] of [[ana, inbox.receipts[4]], [ben, inbox.receipts[1]]] as const) {
+				const copy = inbox.rescan(receipt, `${String(sender.name)} writes`);
+				expect(await inbox.waitForFinalReaction(await inbox.sendDocument(copy.bytes, copy.fileName, 'image/jpeg', { from: sender }))).toBe('✅');
+			}
 			const anasBefore = choicesTo(ana).length;
 			const bensBefore = choicesTo(ben).length;
 
@@ -166,7 +168,8 @@ describe('ask when unsure, remind of missing receipts', () => {
 			// Chloé has not written for 24 hours: the approved template, whose quick reply shows her list.
 			const [template] = inbox.fakes.whatsapp.templatesSentTo(recipient(chloe));
 			expect(template).toMatchObject({ name: REMINDER_TEMPLATE, quickReplyPayloads: ['n:show'] });
-			expect(nodeOutput(run, 'Not Reminded').map((item) => item.recipient)).not.toContain(recipient(ana));
+			expect(nodeOutput(run, 'Plan Reminders', 0).map((item) => item.recipient).sort()).toEqual([recipient(ana), recipient(ben)].sort());
+			expect(nodeOutput(run, 'Plan Reminders', 1).map((item) => item.recipient)).toEqual([recipient(chloe)]);
 
 			// Ana picks the parking payment, then sends a photo of a receipt that would match another payment.
 			const parking = anas[1];
@@ -177,6 +180,7 @@ describe('ask when unsure, remind of missing receipts', () => {
 			const photo = inbox.rescan(inbox.receipts[2], 'after-the-pick');
 			const photoMessage = await inbox.sendDocument(photo.bytes, photo.fileName, 'image/jpeg');
 			expect(await inbox.waitForFinalReaction(photoMessage)).toBe('✅');
+			expect(await inbox.waitForReply(photoMessage)).toMatch(/^Attached to the card payment PARKING INDIGO of 12\.00 EUR on .+\.$/);
 			expect(attachedSha(String(parking.id))).toEqual([photo.sha256]);
 			const ownPayment = receiptPayment(photo, bankAccountId());
 			const elsewhere = qonto().transactions().filter((transaction) => transaction.id !== parking.id && attachedSha(String(transaction.id)).includes(photo.sha256));
