@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toLedgerRow, type LedgerRow } from '../../../src/conversation/ledger';
@@ -32,3 +32,25 @@ export function ledgerRowsOnSecondInput(context: IExecuteFunctions): LedgerRow[]
 
 /** Shared with the WhatsApp Inbox node. */
 export { jsonParameter } from '../../shared/jsonParameter';
+
+/** Whom a message about a document goes to: their phone number, or Meta's user ID for senders without one. */
+export function senderParameters(displayOptions: IDisplayOptions, defaults: { waId: string; userId: string }): INodeProperties[] {
+	const waId: INodeProperties = { displayName: 'Sender WhatsApp ID', name: 'waId', type: 'string', default: '', displayOptions };
+	const userId: INodeProperties = { displayName: 'Sender User ID', name: 'userId', type: 'string', default: '', displayOptions, description: "Meta's business-scoped user ID, for senders without a phone number" };
+	return [
+		{ ...waId, default: defaults.waId },
+		{ ...userId, default: defaults.userId },
+	];
+}
+
+/** The inbox's texts, for an operation that writes to the sender. */
+export function textsParameter(displayOptions: IDisplayOptions): INodeProperties {
+	return {
+		displayName: 'Texts',
+		name: 'texts',
+		type: 'json',
+		default: '{}',
+		displayOptions,
+		description: "The inbox's texts (Route Message's <code>inbox.texts</code>, or the same per-language JSON as its Texts); missing ones are the built-in texts",
+	};
+}

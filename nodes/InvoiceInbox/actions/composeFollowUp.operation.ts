@@ -5,7 +5,7 @@ import { toMemberRow, personOf } from '../../../src/conversation/directory';
 import { decideFollowUp, lastMessageAt } from '../../../src/conversation/followUp';
 import { chooseLanguage, isLanguage } from '../../../src/conversation/languages';
 import { mergeTexts } from '../../../src/conversation/texts';
-import { jsonParameter } from './common';
+import { jsonParameter, senderParameters, textsParameter } from './common';
 
 const show = { show: { operation: ['composeFollowUp'] } };
 
@@ -29,8 +29,7 @@ export const description: INodeProperties[] = [
 		displayOptions: show,
 		description: 'The Qonto transaction the document was attached to',
 	},
-	{ displayName: 'Sender WhatsApp ID', name: 'waId', type: 'string', default: '={{ $json.waId }}', displayOptions: show },
-	{ displayName: 'Sender User ID', name: 'userId', type: 'string', default: '={{ $json.userId }}', displayOptions: show, description: "Meta's business-scoped user ID, for senders without a phone number" },
+	...senderParameters(show, { waId: '={{ $json.waId }}', userId: '={{ $json.userId }}' }),
 	{
 		displayName: 'Last Message At',
 		name: 'lastMessageAt',
@@ -63,14 +62,7 @@ export const description: INodeProperties[] = [
 		displayOptions: show,
 		description: 'The language code (en, fr, es, de or it); empty: from Members or the phone number',
 	},
-	{
-		displayName: 'Texts',
-		name: 'texts',
-		type: 'json',
-		default: '{}',
-		displayOptions: show,
-		description: "The inbox's texts (Route Message's <code>inbox.texts</code>, or the same per-language JSON as its Texts); missing ones are the built-in texts",
-	},
+	textsParameter(show),
 	{
 		displayName: 'Template Name',
 		name: 'templateName',

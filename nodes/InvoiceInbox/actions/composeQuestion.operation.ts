@@ -4,7 +4,7 @@ import { textOf } from '../../../src/common/guards';
 import { isLanguage } from '../../../src/conversation/languages';
 import { composeQuestion } from '../../../src/conversation/question';
 import { mergeTexts } from '../../../src/conversation/texts';
-import { jsonParameter } from './common';
+import { jsonParameter, senderParameters, textsParameter } from './common';
 
 const show = { show: { operation: ['composeQuestion'] } };
 
@@ -21,8 +21,7 @@ export const description: INodeProperties[] = [
 	},
 	{ displayName: 'Document Message ID', name: 'documentMessageId', type: 'string', default: '={{ $json.messageId }}', required: true, displayOptions: show, description: 'The WhatsApp message that brought the document' },
 	{ displayName: 'Organisation ID', name: 'organisationId', type: 'string', default: '', required: true, displayOptions: show },
-	{ displayName: 'Sender WhatsApp ID', name: 'waId', type: 'string', default: '', displayOptions: show },
-	{ displayName: 'Sender User ID', name: 'userId', type: 'string', default: '', displayOptions: show, description: "Meta's business-scoped user ID, for senders without a phone number" },
+	...senderParameters(show, { waId: '', userId: '' }),
 	{
 		displayName: 'Candidates',
 		name: 'candidates',
@@ -32,14 +31,7 @@ export const description: INodeProperties[] = [
 		description: "Transaction Match's <code>match.candidates</code>: the payments to offer, best first",
 	},
 	{ displayName: 'Language', name: 'language', type: 'string', default: 'en', displayOptions: show, description: 'The language code (en, fr, es, de or it)' },
-	{
-		displayName: 'Texts',
-		name: 'texts',
-		type: 'json',
-		default: '{}',
-		displayOptions: show,
-		description: "The inbox's texts (Route Message's <code>inbox.texts</code>, or the same per-language JSON as its Texts); missing ones are the built-in texts",
-	},
+	textsParameter(show),
 ];
 
 /** The question to ask about each stored, unattached document, when there is one (src/conversation/question.ts). */

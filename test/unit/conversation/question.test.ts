@@ -7,32 +7,12 @@ import type { Language } from '../../../src/conversation/languages';
 import { toLedgerRow, type LedgerRow } from '../../../src/conversation/ledger';
 import { checkAnswer, composeQuestion, parseAnswerId, type QuestionRecord } from '../../../src/conversation/question';
 import { DEFAULT_TEXTS } from '../../../src/conversation/texts';
-import type { MatchCandidate } from '../../../src/matching/types';
+import { candidate } from '../matching/builders';
 
 const NOW = new Date('2026-03-20T10:00:00Z');
 const DOCUMENT = 'wamid.DOC1';
 const SENDER = { waId: '33612345678', userId: 'FR.1234' };
 
-function candidate(changes: Partial<MatchCandidate>): MatchCandidate {
-	return {
-		transactionId: 'tx-0',
-		probability: 0.4,
-		label: 'LABEL',
-		counterpartyName: null,
-		amountCents: 1000,
-		currency: 'EUR',
-		accountAmountCents: null,
-		accountCurrency: null,
-		date: '2026-03-12',
-		emittedAt: '2026-03-12T08:00:00.000Z',
-		cardLastDigits: null,
-		paymentKind: 'card',
-		amountKind: 'exact',
-		dayOffset: 0,
-		nameSimilarity: 0.9,
-		...changes,
-	};
-}
 
 const amazon = candidate({ transactionId: 'tx-amazon', label: 'AMAZON EU SARL', counterpartyName: 'AMAZON EU', amountCents: 2390, cardLastDigits: '1234' });
 const urssaf = candidate({ transactionId: 'tx-urssaf', label: 'PRLV SEPA URSSAF', counterpartyName: 'URSSAF', amountCents: 250000, paymentKind: 'transfer', date: '2026-03-05', emittedAt: null });

@@ -11,7 +11,7 @@ import { InvoiceInbox } from '../../../nodes/InvoiceInbox/InvoiceInbox.node';
 import { DEFAULT_TEXTS } from '../../../src/conversation/texts';
 import type { MatchCandidate } from '../../../src/matching/types';
 import { createExecuteContext } from '../../support/executeContext';
-import { transaction } from '../matching/builders';
+import { candidate as matchCandidate, transaction } from '../matching/builders';
 
 const node = new InvoiceInbox();
 const NOW = Date.now();
@@ -31,26 +31,8 @@ async function run(parameters: IDataObject | ((itemIndex: number) => IDataObject
 const items = (...jsons: IDataObject[]): INodeExecutionData[] => jsons.map((json) => ({ json }));
 const parsed = (value: unknown) => JSON.parse(value as string) as IDataObject;
 
-function candidate(changes: Partial<MatchCandidate>): MatchCandidate {
-	return {
-		transactionId: 'tx-0',
-		probability: 0.4,
-		label: 'LABEL',
-		counterpartyName: null,
-		amountCents: 1000,
-		currency: 'EUR',
-		accountAmountCents: null,
-		accountCurrency: null,
-		date: daysAgo(3).slice(0, 10),
-		emittedAt: daysAgo(3),
-		cardLastDigits: null,
-		paymentKind: 'card',
-		amountKind: 'exact',
-		dayOffset: 0,
-		nameSimilarity: 0.9,
-		...changes,
-	};
-}
+/** The builder's candidate, dated three days ago (the node compares with the real clock). */
+const candidate = (changes: Partial<MatchCandidate>) => matchCandidate({ date: daysAgo(3).slice(0, 10), emittedAt: daysAgo(3), ...changes });
 const amazon = candidate({ transactionId: 'tx-amazon', label: 'AMAZON EU SARL', counterpartyName: 'AMAZON EU', amountCents: 2390, cardLastDigits: '1234' });
 const urssaf = candidate({ transactionId: 'tx-urssaf', label: 'PRLV SEPA URSSAF', counterpartyName: 'URSSAF', amountCents: 250000, paymentKind: 'transfer', emittedAt: null });
 

@@ -1,4 +1,5 @@
 import type { MatchDocument, QontoTransaction } from '../../../src/matching';
+import type { MatchCandidate } from '../../../src/matching/types';
 
 let counter = 0;
 
@@ -39,4 +40,26 @@ export function background(): Array<QontoTransaction & Record<string, unknown>> 
 		transaction({ label: 'ACME CLIENT SAS', clean_counterparty_name: 'Acme', side: 'credit', operation_type: 'income', amount_cents: 480000, local_amount_cents: 480000, emitted_at: '2018-03-11T08:00:00.000Z', category: 'sales' }),
 		transaction({ label: 'MONOPRIX 992', clean_counterparty_name: 'Monoprix', amount_cents: 2317, local_amount_cents: 2317, emitted_at: '2018-03-12T18:00:00.000Z', category: 'food_and_grocery' }),
 	];
+}
+
+/** A candidate payment as the matcher offers it when unsure (a card payment of 10.00 EUR on 2026-03-12). */
+export function candidate(changes: Partial<MatchCandidate>): MatchCandidate {
+	return {
+		transactionId: 'tx-0',
+		probability: 0.4,
+		label: 'LABEL',
+		counterpartyName: null,
+		amountCents: 1000,
+		currency: 'EUR',
+		accountAmountCents: null,
+		accountCurrency: null,
+		date: '2026-03-12',
+		emittedAt: '2026-03-12T08:00:00.000Z',
+		cardLastDigits: null,
+		paymentKind: 'card',
+		amountKind: 'exact',
+		dayOffset: 0,
+		nameSimilarity: 0.9,
+		...changes,
+	};
 }
