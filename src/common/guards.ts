@@ -12,3 +12,13 @@ export function textOf(value: unknown): string {
 export function trimmedText(value: unknown): string | null {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
+
+/** A Data Table column that holds JSON: the value it stands for (an object given as it is stays as it is); undefined when the text is not JSON. */
+export function fromJsonColumn(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value) as unknown;
+	} catch {
+		return undefined;
+	}
+}

@@ -6,7 +6,7 @@
  */
 import { isAfter, subDays } from 'date-fns';
 
-import { isRecord, textOf } from '../common/guards';
+import { fromJsonColumn, isRecord, textOf } from '../common/guards';
 import { readTransaction } from '../matching/input';
 import { LIST_LIMITS } from '../whatsapp/outgoing';
 import type { ChoiceMessage } from '../whatsapp/outgoing';
@@ -35,14 +35,7 @@ export interface NudgeState {
 
 /** The `nudge` column read back (a JSON text or an object); anything unreadable is no state at all. */
 export function readNudgeState(value: unknown): NudgeState {
-	let parsed = value;
-	if (typeof value === 'string') {
-		try {
-			parsed = JSON.parse(value);
-		} catch {
-			return {};
-		}
-	}
+	const parsed = fromJsonColumn(value);
 	if (!isRecord(parsed)) return {};
 	const state: NudgeState = {};
 	if (parsed.off === true) state.off = true;

@@ -7,7 +7,7 @@
 import { addHours, isAfter } from 'date-fns';
 
 import { timestampOf } from '../common/dates';
-import { isRecord, textOf } from '../common/guards';
+import { fromJsonColumn, isRecord, textOf } from '../common/guards';
 import { LIST_LIMITS } from '../whatsapp/outgoing';
 import { attachedText } from './attached';
 import type { ChoiceMessage } from '../whatsapp/outgoing';
@@ -33,14 +33,7 @@ export interface QuestionRecord {
 
 /** The `question` column read back (a JSON text or an object); null when empty or not a question. */
 export function readQuestionRecord(value: unknown): QuestionRecord | null {
-	let parsed = value;
-	if (typeof value === 'string') {
-		try {
-			parsed = JSON.parse(value);
-		} catch {
-			return null;
-		}
-	}
+	const parsed = fromJsonColumn(value);
 	if (!isRecord(parsed) || timestampOf(parsed.askedAt) === null) return null;
 	const answer = isRecord(parsed.answer) && textOf(parsed.answer.choice) ? { choice: textOf(parsed.answer.choice), at: textOf(parsed.answer.at) } : undefined;
 	return {
@@ -153,6 +146,8 @@ export function checkAnswer(input: AnswerCheckInput): AnswerCheck {
 	if (!row || !question) return refuse('unknown_document');
 	if (!isAskedOf(question, input.sender)) return refuse('not_yours');
 	if (row.state === 'matched' || row.transactionId) return refuse('already_attached');
+	// Only a document stored in Qonto can be attached (a question is only ever recorded after that).
+	if (row.state !== 'stored' || !row.supplierInvoiceId) return refuse('unknown_document');
 	if (question.answer) return refuse('already_answered');
 	if (isAfter(now, addHours(new Date(question.askedAt), input.lifetimeHours ?? DEFAULT_QUESTION_LIFETIME_HOURS))) return refuse('expired');
 	const record: QuestionRecord = { ...question, answer: { choice: answer.choice, at: now.toISOString() } };
