@@ -2,7 +2,8 @@
  * The demo: the shipped workflows in a real n8n (installed on first use), with local stand-ins for WhatsApp, Mindee
  * and two Qonto organisations. The admin makes activation links with the onboarding form, a stranger is turned away,
  * an employee activates her WhatsApp, sends the sample receipts, a GIF and a question, then switches to her second
- * organisation and sends one more; the demo prints what they see (reactions, replies) and what lands in each Qonto.
+ * organisation and sends one more, answers "which payment is it?" when two payments fit, and gets the weekly list of
+ * her card payments without a receipt; the demo prints what they see (reactions, replies) and what lands in each Qonto.
  *
  *   npm run demo              run the scenario, print the results, stop
  *   npm run demo -- --keep    leave n8n and the stand-ins running to explore the workflow in the n8n editor
@@ -10,8 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { makeTransaction } from '../test/contract-fakes';
 import { submitForm } from '../test/harness';
-import { FORM_LOGIN, SENDER, ana, startInvoiceInbox, waitFor, type InvoiceInbox, type Sender } from '../test/support/invoiceInbox';
+import { FORM_LOGIN, SENDER, ana, receiptPayment, startInvoiceInbox, waitFor, type InvoiceInbox, type Sender } from '../test/support/invoiceInbox';
 
 const keep = process.argv.includes('--keep');
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -33,7 +35,10 @@ async function sendAndReport(inbox: InvoiceInbox, label: string, send: () => Pro
 
 async function main() {
 	say('Starting the stand-ins for WhatsApp, Mindee and two Qonto organisations, and n8n with the shipped workflows…');
-	const inbox = await startInvoiceInbox({ label: 'demo', activateSender: false });
+	// The weekly reminders are opt-in: turned on here the way the README says, to show them.
+	const inbox = await startInvoiceInbox({ label: 'demo', activateSender: false, reminders: {} });
+	// The sweep may run once between n8n's start and the Data Tables' set-up, and fail for want of them: not the demo's.
+	const readyAt = Date.now();
 	let failed = false;
 	const check = (ok: boolean, what: string) => {
 		if (!ok) {
@@ -91,6 +96,36 @@ async function main() {
 		const globexReceipt = inbox.receipts[3];
 		await sendAndReport(inbox, `${globexReceipt.fileName} for ${globex.name}`, () => inbox.sendDocument(globexReceipt.bytes, globexReceipt.fileName, 'image/jpeg'));
 
+		say(`\nTwo card payments could both be her next receipt (same shop, same amount, two cards): Ana is asked which.`);
+		const twinReceipt = inbox.rescan(inbox.receipts[inbox.receipts.length - 1], 'demo twins');
+		const twin = makeTransaction({ ...receiptPayment(twinReceipt, String(globex.qonto.mainBankAccount.id)), card_last_digits: '1111' });
+		const { id: _id, transaction_id: _slug, ...twinFields } = twin;
+		const otherTwin = makeTransaction({ ...twinFields, card_last_digits: '2222' });
+		globex.qonto.setTransactions([...globex.qonto.transactions(), twin, otherTwin]);
+		const twinMessage = await inbox.sendDocument(twinReceipt.bytes, twinReceipt.fileName, 'image/jpeg');
+		const question = await waitFor(() => inbox.fakes.whatsapp.choicesSentTo(SENDER).find((choices) => choices.rows.some((row) => row.id.startsWith(`q:${twinMessage}:`))), 60_000);
+		say(`  ${twinReceipt.fileName} ${inbox.fakes.whatsapp.reactionOn(twinMessage) ?? ''} then: "${question?.body.replace(/\n/g, ' / ') ?? '(no question)'}" [${question?.rows.map((row) => row.title).join(' | ') ?? ''}]`);
+		const picked = question?.rows.find((row) => row.id.endsWith(String(otherTwin.id)));
+		const tap = await inbox.sendButtonReply({ id: picked?.id ?? '', title: picked?.title ?? '' }, ana);
+		say(`  she taps "${picked?.title ?? ''}"; reply: "${(await inbox.waitForReply(tap, 30_000)) ?? '(none)'}"`);
+		check(globex.qonto.attachmentsOf(String(otherTwin.id)).length === 1 && globex.qonto.attachmentsOf(String(twin.id)).length === 0, 'the answer to the question');
+
+		say(`\nMonday 09:00, the weekly reminder (run now): her card payments of the last 30 days without a receipt.`);
+		const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000).toISOString();
+		const unreceipted = ([['PARKING INDIGO', 1200, 2], ['LE PETIT BISTRO', 4250, 5]] as const).map(([label, cents, days]) =>
+			makeTransaction({ side: 'debit', operation_type: 'card', status: 'completed', label, clean_counterparty_name: label, amount_cents: cents, currency: 'EUR', emitted_at: daysAgo(days), settled_at: daysAgo(days), initiator_id: globex.memberships[0].id, card_last_digits: '4242', bank_account_id: globex.qonto.mainBankAccount.id }),
+		);
+		globex.qonto.setTransactions([...globex.qonto.transactions(), ...unreceipted]);
+		const choicesBefore = inbox.fakes.whatsapp.choicesSentTo(SENDER).length;
+		await inbox.n8n.runManualTrigger(globex.workflowId, 'Every Monday at 09:00');
+		const reminder = await waitFor(() => inbox.fakes.whatsapp.choicesSentTo(SENDER)[choicesBefore], 30_000);
+		say(`  list: "${reminder?.body ?? '(none)'}" [${reminder?.rows.map((row) => `${row.title}: ${row.description ?? ''}`).join(' | ') ?? ''}]`);
+		const pick = await inbox.sendListReply({ id: `n:${String(unreceipted[0].id)}`, title: 'PARKING INDIGO' }, ana);
+		say(`  she picks PARKING INDIGO; reply: "${(await inbox.waitForReply(pick, 30_000)) ?? '(none)'}"`);
+		const parkingTicket = inbox.rescan(inbox.receipts[1], 'demo parking');
+		await sendAndReport(inbox, `a photo (${parkingTicket.fileName})`, () => inbox.sendDocument(parkingTicket.bytes, parkingTicket.fileName, 'image/jpeg'));
+		check(globex.qonto.attachmentsOf(String(unreceipted[0].id)).length === 1, 'the receipt sent after the pick');
+
 		for (const organisation of [acme, globex]) {
 			const { qonto } = organisation;
 			const attached = qonto.attachments().filter((attachment) => attachment.transactionId);
@@ -104,14 +139,18 @@ async function main() {
 				for (const receipt of unmatched) say(`  ${receipt.fileName.padEnd(16)} stored, not attached: its payment is not in Qonto yet`);
 				check(attached.length === inbox.receipts.length - 1, `${organisation.name} attachments`);
 			} else {
-				check(qonto.supplierInvoices().length === 1 && attached.length === 1, `${organisation.name} attachments`);
+				check(qonto.supplierInvoices().length === 3 && attached.length === 3, `${organisation.name} attachments`);
 			}
 		}
 		const members = await inbox.n8n.dataTableRows('whatsapp_members');
 		say(`\nData Table whatsapp_members: ${members.length} rows (${members.filter((row) => row.organisationId).length} links, ${members.filter((row) => !row.organisationId).length} contact).`);
 		const executions = await inbox.n8n.listExecutions(inbox.workflow.id as string);
-		const failures = executions.filter((execution) => execution.status !== 'success');
-		say(`${executions.length} executions of the inbox workflow, ${failures.length} failed.`);
+		const failures = executions.filter((execution) => execution.status !== 'success' && Date.parse(execution.startedAt ?? '') >= readyAt);
+		say(`${executions.length} executions of the inbox workflow, ${failures.length} failed once the Data Tables were set up.`);
+		for (const failure of failures) {
+			const { data } = await inbox.n8n.getExecution(failure.id);
+			say(`  execution ${failure.id} failed in "${String(data?.resultData?.lastNodeExecuted)}": ${String(data?.resultData?.error?.message)}`);
+		}
 		check(failures.length === 0, 'failed executions');
 		if (keep) {
 			say(`\nStill running (Ctrl-C to stop). Open ${inbox.n8n.baseUrl} and sign in as ${inbox.n8n.auth.email} / ${inbox.n8n.auth.password}.`);
