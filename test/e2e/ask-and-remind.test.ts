@@ -116,6 +116,21 @@ describe('ask when unsure, remind of missing receipts', () => {
 		expect([...attachedSha(String(first.id)), ...attachedSha(String(second.id))]).toEqual([]);
 	});
 
+	test('two quick taps on different payments: only the first answer acts, the document is attached once', async () => {
+		const receipt = inbox.rescan(inbox.receipts[2], 'two-taps');
+		const [first, second] = twinPayments(receipt);
+		const { messageId } = await sendAndGetQuestion(receipt);
+
+		const taps = await Promise.all([first, second].map((payment) => inbox.sendButtonReply({ id: `q:${messageId}:${String(payment.id)}`, title: String(payment.label) })));
+		for (const tap of taps) await inbox.waitUntilHandled(tap);
+
+		const attached = [first, second].filter((payment) => attachedSha(String(payment.id)).includes(receipt.sha256));
+		expect(attached).toHaveLength(1);
+		expect(await ledgerRow(messageId)).toMatchObject({ state: 'matched', transactionId: attached[0].id });
+		const confirmations = inbox.fakes.whatsapp.sentTexts(recipient(ana)).filter((text) => taps.includes(String(text.replyTo)));
+		expect(confirmations.map((text) => text.body)).toEqual([expect.stringMatching(/^Attached to the card payment /)]);
+	});
+
 	describe('weekly reminders', () => {
 		const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000).toISOString();
 		const cardPayment = (initiator: string, label: string, cents: number, days: number, extra: Record<string, unknown> = {}) =>
