@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { awaitWorkerReply } from './workerJob';
 
 /**
  * Re-encoding a photo that is too large for a Qonto upload: decoded and written again as a JPEG at lower and lower
@@ -60,16 +61,9 @@ export async function reencodeAsJpeg(bytes: Uint8Array, type: 'jpeg' | 'png', ma
 		workerData: { bytes, type, maxBytes, qualities, codecs, maxMemoryMb },
 		resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb },
 	});
-	const result = await new Promise<(Omit<Reencoded, 'bytes'> & { bytes: Uint8Array }) | null>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`re-encoding took longer than ${timeoutMs} ms`)), timeoutMs);
-		const settle = <T>(done: (value: T) => void) => (value: T) => {
-			clearTimeout(timer);
-			done(value);
-		};
-		worker.once('message', settle(resolve));
-		worker.once('error', settle(reject));
-		worker.once('exit', settle((code: number) => reject(new Error(`the re-encoding worker stopped (exit code ${code})`))));
-	}).finally(() => void worker.terminate());
+	const result = await awaitWorkerReply<(Omit<Reencoded, 'bytes'> & { bytes: Uint8Array }) | null>(worker, 're-encoding', timeoutMs).finally(
+		() => void worker.terminate(),
+	);
 	if (!result || result.bytes.length > maxBytes) return null;
 	return { ...result, bytes: Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength) };
 }
