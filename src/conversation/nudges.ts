@@ -8,8 +8,7 @@ import { isAfter, subDays } from 'date-fns';
 
 import { fromJsonColumn, isRecord, textOf } from '../common/guards';
 import { readTransaction } from '../matching/input';
-import { LIST_LIMITS } from '../whatsapp/outgoing';
-import type { ChoiceMessage } from '../whatsapp/outgoing';
+import { LIST_LIMITS, type ChoiceMessage } from '../whatsapp/outgoing';
 import type { MemberRow } from './directory';
 import { lastMessageAt, serviceWindowOpen, type FollowUpTemplate } from './followUp';
 import { chooseLanguage, type Language } from './languages';
@@ -43,6 +42,11 @@ export function readNudgeState(value: unknown): NudgeState {
 	if (Array.isArray(parsed.payments)) state.payments = readOfferedPayments(parsed.payments);
 	if (isRecord(parsed.picked) && textOf(parsed.picked.id) && textOf(parsed.picked.at)) state.picked = { id: textOf(parsed.picked.id), at: textOf(parsed.picked.at) };
 	return state;
+}
+
+/** The `nudge` column to write: JSON, or empty for no state at all. */
+export function nudgeColumn(state: NudgeState): string {
+	return Object.keys(state).length > 0 ? JSON.stringify(state) : '';
 }
 
 /** The reminder list for `payments` (at most ten, as given), in `language`. */

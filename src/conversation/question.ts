@@ -8,9 +8,8 @@ import { addHours, isAfter } from 'date-fns';
 
 import { timestampOf } from '../common/dates';
 import { fromJsonColumn, isRecord, textOf } from '../common/guards';
-import { LIST_LIMITS } from '../whatsapp/outgoing';
+import { LIST_LIMITS, type ChoiceMessage } from '../whatsapp/outgoing';
 import { attachedText } from './attached';
-import type { ChoiceMessage } from '../whatsapp/outgoing';
 import type { Language } from './languages';
 import type { LedgerRow } from './ledger';
 import { describePayment, offeredFromCandidate, readOfferedPayments, type OfferedPayment } from './offeredPayments';

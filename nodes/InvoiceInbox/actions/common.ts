@@ -1,7 +1,10 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isRecord } from '../../../src/common/guards';
+import { toMemberRow, type MemberRow } from '../../../src/conversation/directory';
 import { toLedgerRow, type LedgerRow } from '../../../src/conversation/ledger';
+import { jsonParameter } from '../../shared/jsonParameter';
 
 export async function activationSecret(context: IExecuteFunctions): Promise<string> {
 	const credentials = await context.getCredentials<{ activationSecret?: string }>('invoiceInboxActivationApi');
@@ -31,7 +34,20 @@ export function ledgerRowsOnSecondInput(context: IExecuteFunctions): LedgerRow[]
 }
 
 /** Shared with the WhatsApp Inbox node. */
-export { jsonParameter } from '../../shared/jsonParameter';
+export { jsonParameter };
+
+/** A JSON parameter holding a list of rows or Qonto objects: the objects in it (anything else is no row). */
+export function recordsParameter(context: IExecuteFunctions, name: string, label: string, itemIndex = 0): Array<Record<string, unknown>> {
+	const value = jsonParameter(context, name, label, itemIndex);
+	return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
+/** A JSON parameter holding rows of "whatsapp_members". */
+export function memberRowsParameter(context: IExecuteFunctions, name: string, label: string, itemIndex = 0): MemberRow[] {
+	return recordsParameter(context, name, label, itemIndex)
+		.map((row) => toMemberRow(row))
+		.filter((row): row is MemberRow => row !== null);
+}
 
 /** Whom a message about a document goes to: their phone number, or Meta's user ID for senders without one. */
 export function senderParameters(displayOptions: IDisplayOptions, defaults: { waId: string; userId: string }): INodeProperties[] {

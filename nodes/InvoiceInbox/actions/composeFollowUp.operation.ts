@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { isRecord, textOf } from '../../../src/common/guards';
-import { toMemberRow, personOf } from '../../../src/conversation/directory';
+import { textOf } from '../../../src/common/guards';
+import { personOf } from '../../../src/conversation/directory';
 import { decideFollowUp, lastMessageAt } from '../../../src/conversation/followUp';
 import { chooseLanguage, isLanguage } from '../../../src/conversation/languages';
 import { mergeTexts } from '../../../src/conversation/texts';
-import { jsonParameter, senderParameters, textsParameter } from './common';
+import { jsonParameter, memberRowsParameter, recordsParameter, senderParameters, textsParameter } from './common';
 
 const show = { show: { operation: ['composeFollowUp'] } };
 
@@ -82,11 +82,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const parameter = (name: string) => this.getNodeParameter(name, itemIndex, '') as unknown;
 		const sender = { waId: textOf(parameter('waId')), userId: textOf(parameter('userId')) };
-		const members = list(jsonParameter(this, 'members', 'Members', itemIndex)).map((row) => toMemberRow(row)).filter((row) => row !== null);
+		const members = memberRowsParameter(this, 'members', 'Members', itemIndex);
 		const given = textOf(parameter('language'));
 		const language = isLanguage(given) ? given : chooseLanguage(personOf(members, sender).language, sender.waId, 'en');
 		const texts = mergeTexts(jsonParameter(this, 'texts', 'Texts', itemIndex))[language];
-		const last = textOf(parameter('lastMessageAt')) || lastMessageAt(list(jsonParameter(this, 'claims', 'Recent Claims', itemIndex)), sender);
+		const last = textOf(parameter('lastMessageAt')) || lastMessageAt(recordsParameter(this, 'claims', 'Recent Claims', itemIndex), sender);
 		const template = { name: textOf(parameter('templateName')), languageCode: textOf(parameter('templateLanguageCode')) || 'en' };
 		const followUp = decideFollowUp({ transaction: jsonParameter(this, 'transaction', 'Transaction', itemIndex), language, texts, lastMessageAt: last, template, now });
 		const base: IDataObject = { ...items[itemIndex].json, recipient: sender.waId || sender.userId };
@@ -96,8 +96,4 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		else outputs[2].push({ json: { ...base, notTold: followUp.reason }, pairedItem });
 	}
 	return outputs;
-}
-
-function list(value: unknown): Array<Record<string, unknown>> {
-	return Array.isArray(value) ? value.filter(isRecord) : [];
 }

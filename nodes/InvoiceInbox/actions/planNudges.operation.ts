@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { isRecord, textOf } from '../../../src/common/guards';
-import { toMemberRow, type MemberRow } from '../../../src/conversation/directory';
+import { textOf } from '../../../src/common/guards';
 import { LANGUAGES, isLanguage } from '../../../src/conversation/languages';
 import { DEFAULT_NUDGE_MAX_AGE_DAYS, planNudges } from '../../../src/conversation/nudges';
 import { mergeTexts } from '../../../src/conversation/texts';
-import { jsonParameter } from './common';
+import { jsonParameter, memberRowsParameter, recordsParameter } from './common';
 
 const show = { show: { operation: ['planNudges'] } };
 
@@ -73,16 +72,12 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const outputs: INodeExecutionData[][] = OUTPUT_NAMES.map(() => []);
 	if (this.getInputData().length === 0) return outputs;
-	const records = (name: string, label: string) => {
-		const value = jsonParameter(this, name, label);
-		return Array.isArray(value) ? value.filter(isRecord) : [];
-	};
 	const defaultLanguage = this.getNodeParameter('defaultLanguage', 0, 'en');
 	const plans = planNudges({
 		organisationId: textOf(this.getNodeParameter('organisationId', 0, '') as unknown),
-		payments: records('payments', 'Payments'),
-		members: records('members', 'Members').map((row) => toMemberRow(row)).filter((row): row is MemberRow => row !== null),
-		claims: records('claims', 'Recent Claims'),
+		payments: recordsParameter(this, 'payments', 'Payments'),
+		members: memberRowsParameter(this, 'members', 'Members'),
+		claims: recordsParameter(this, 'claims', 'Recent Claims'),
 		now: new Date(),
 		maxAgeDays: Number(this.getNodeParameter('maxAgeDays', 0, DEFAULT_NUDGE_MAX_AGE_DAYS)) || DEFAULT_NUDGE_MAX_AGE_DAYS,
 		template: { name: textOf(this.getNodeParameter('templateName', 0, '') as unknown), languageCode: textOf(this.getNodeParameter('templateLanguageCode', 0, 'en') as unknown) || 'en' },

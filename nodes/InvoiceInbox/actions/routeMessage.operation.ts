@@ -6,6 +6,7 @@ import { decide, type Decision, type InboxSettings, type Organisation } from '..
 import { toMemberRow, type MemberRow } from '../../../src/conversation/directory';
 import type { IncomingMessage } from '../../../src/conversation/intents';
 import { LANGUAGES, isLanguage } from '../../../src/conversation/languages';
+import { nudgeColumn } from '../../../src/conversation/nudges';
 import { DEFAULT_TEXTS, mergeTexts } from '../../../src/conversation/texts';
 import { activationSecret, secondInput } from './common';
 
@@ -166,9 +167,7 @@ function emit(outputs: INodeExecutionData[][], decision: Decision, item: INodeEx
 	}
 	for (const row of decision.saves) {
 		const { id, nudge, ...columns } = row;
-		// The Data Table keeps the reminder state as JSON text in its "nudge" column.
-		const nudgeColumn = Object.keys(nudge).length ? JSON.stringify(nudge) : '';
-		outputs[SAVE].push({ json: { rowId: id, ...columns, nudge: nudgeColumn, messageId: message.messageId, decision: summary }, pairedItem });
+		outputs[SAVE].push({ json: { rowId: id, ...columns, nudge: nudgeColumn(nudge), messageId: message.messageId, decision: summary }, pairedItem });
 	}
 	if (decision.reply) {
 		outputs[REPLY].push({ json: { to, text: decision.reply, replyToMessageId: message.messageId, messageId: message.messageId, decision: summary }, pairedItem });
