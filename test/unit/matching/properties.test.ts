@@ -41,6 +41,22 @@ function payment(fields: Partial<QontoTransaction>): QontoTransaction {
 	};
 }
 
+/** A payment from generated fields: settled the next day unless pending. */
+function generatedPayment(fields: { label: string; amount: number; day: number; hour: number; status: string; side: string; attached: boolean; operation: string; category: string }) {
+	return payment({
+		label: fields.label,
+		amount_cents: fields.amount,
+		local_amount_cents: fields.amount,
+		emitted_at: isoDay(fields.day, fields.hour),
+		settled_at: fields.status === 'pending' ? null : isoDay(fields.day + 1),
+		status: fields.status,
+		side: fields.side,
+		attachment_ids: fields.attached ? ['att'] : [],
+		operation_type: fields.operation,
+		category: fields.category,
+	});
+}
+
 const amountArbitrary = fc.integer({ min: 150, max: 500_000 });
 const merchantArbitrary = fc.integer({ min: 0, max: MERCHANTS.length - 1 });
 
@@ -57,20 +73,7 @@ const candidateArbitrary = fc
 		operation: fc.constantFrom('card', 'card', 'card', 'transfer', 'direct_debit'),
 		category: fc.constantFrom('restaurant_and_bar', 'office_supply', 'gas_station', 'food_and_grocery'),
 	})
-	.map((fields) =>
-		payment({
-			label: fields.label,
-			amount_cents: fields.amount,
-			local_amount_cents: fields.amount,
-			emitted_at: isoDay(fields.day, fields.hour),
-			settled_at: fields.status === 'pending' ? null : isoDay(fields.day + 1),
-			status: fields.status,
-			side: fields.side,
-			attachment_ids: fields.attached ? ['att'] : [],
-			operation_type: fields.operation,
-			category: fields.category,
-		}),
-	);
+	.map(generatedPayment);
 
 const documentArbitrary: fc.Arbitrary<MatchDocument> = fc.record({
 	supplierName: fc.oneof(fc.constantFrom(...MERCHANTS.map((merchant) => merchant.supplier)), fc.constant(null), fc.string()),
@@ -199,18 +202,7 @@ describe('matchTransaction properties', () => {
 			.map(({ merchant, total, named, dated, copies }) => ({
 				document: { supplierName: named ? MERCHANTS[merchant].supplier : null, date: dated ? isoDay(0).slice(0, 10) : null, totalAmountCents: total, currency: 'EUR' },
 				candidates: copies.map((copy) =>
-					payment({
-						label: copy.sameMerchant ? MERCHANTS[merchant].label : OTHERS[copy.other],
-						amount_cents: total + copy.extra,
-						local_amount_cents: total + copy.extra,
-						emitted_at: isoDay(copy.day, copy.hour),
-						settled_at: copy.status === 'pending' ? null : isoDay(copy.day + 1),
-						status: copy.status,
-						side: copy.side,
-						attachment_ids: copy.attached ? ['att'] : [],
-						operation_type: copy.operation,
-						category: copy.category,
-					}),
+					generatedPayment({ ...copy, label: copy.sameMerchant ? MERCHANTS[merchant].label : OTHERS[copy.other], amount: total + copy.extra }),
 				),
 			}));
 		const inputs = fc.tuple(
