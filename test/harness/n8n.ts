@@ -180,6 +180,8 @@ export interface N8nInstance {
 	rest(restPath: string, init?: RequestInit): Promise<Response>;
 	/** Everything n8n and its CLI printed so far. */
 	logs(): string;
+	/** The running n8n processes (not their task-runner children): `main`, and in queue mode the workers and webhook process. */
+	processes(): Array<{ name: string; pid: number }>;
 	/**
 	 * Stops n8n (SIGTERM, keeping the user folder; with `crash`, SIGKILL at once) and runs `n8n start` again on the same
 	 * folder, port and environment; resolves once it is as ready as after startN8n (published workflows active,
@@ -635,6 +637,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		api,
 		rest,
 		logs,
+		processes: () => (proc?.child.pid && !proc.exited ? [{ name: 'main', pid: proc.child.pid }] : []),
 		restart,
 		stop,
 	};
