@@ -18,46 +18,20 @@
 //   creates (runuser), and the folder is made its own. It lives in the OS temp dir, which that user can reach (a
 //   repository under /root could not be);
 // - trust authentication, loopback only: a test database, never a real one.
-import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { HOST, aptInstall, commandLine, fmt, freePort, isRoot, logger, run, startWatchdog, step as timedStep, tailOf, watch } from './local-service.mjs';
+
 const SCRIPT = fileURLToPath(import.meta.url);
-const HOST = '127.0.0.1';
 const ROLE = 'n8n';
 const STATE_FILE = 'server.json';
-const isRoot = process.getuid?.() === 0;
 
-const log = (msg) => process.stderr.write(`[postgres] ${msg}\n`);
-const fmt = (ms) => `${(ms / 1000).toFixed(1)} s`;
-
-/** Runs a program to completion; throws with its output on failure (or returns it when `check` is false). */
-function run(cmd, args, { check = true, timeoutMs = 120_000, cwd, env, stdio } = {}) {
-	const r = spawnSync(cmd, args, { cwd, env: env ?? cleanEnv(), encoding: 'utf8', timeout: timeoutMs, stdio: stdio ?? ['ignore', 'pipe', 'pipe'] });
-	const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-	if (check && (r.error || r.status !== 0)) {
-		throw new Error(`\`${[cmd, ...args].join(' ')}\` failed (${r.error?.message ?? `exit ${r.signal ?? r.status}`})${output ? `:\n${output}` : ''}`);
-	}
-	return { status: r.status, output };
-}
-
-/** The caller's environment without PG* variables (they would redirect psql and pg_ctl elsewhere). */
-function cleanEnv() {
-	return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^PG/.test(k))), LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
-}
-
-/** Times one step and logs it. */
-function step(timings, name, fn) {
-	const started = Date.now();
-	const result = fn();
-	timings[name] = Date.now() - started;
-	log(`${name}: ${fmt(timings[name])}`);
-	return result;
-}
+const log = logger('postgres');
+const step = (timings, name, fn) => timedStep(log, timings, name, fn);
 
 // ---------------------------------------------------------------------------------------------------------------
 // binaries
@@ -86,29 +60,11 @@ function ensureInstalled(timings = {}) {
 	const found = findBinDir();
 	if (found) return found;
 	if (process.env.POSTGRES_BIN_DIR) throw new Error(`POSTGRES_BIN_DIR=${process.env.POSTGRES_BIN_DIR} holds no postgres, initdb, pg_ctl and psql`);
-	const manual = 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql';
-	if (!fs.existsSync('/usr/bin/apt-get')) {
-		throw new Error(`No PostgreSQL server binaries (/usr/lib/postgresql/<version>/bin/postgres) and no apt-get to install them: install PostgreSQL, or set POSTGRES_BIN_DIR to the folder holding postgres, initdb, pg_ctl and psql.`);
-	}
-	let prefix = [];
-	if (!isRoot) {
-		if (run('sh', ['-c', 'command -v sudo'], { check: false }).status !== 0) {
-			throw new Error(`PostgreSQL is not installed, and installing it needs root (no sudo here). As root, run: ${manual}`);
-		}
-		// Without a terminal sudo must not wait for a password nobody can type.
-		prefix = process.stdin.isTTY ? ['sudo'] : ['sudo', '-n'];
-	}
-	log(`PostgreSQL server binaries not found: installing them with apt-get${prefix.length ? ` through ${prefix.join(' ')}` : ''}`);
-	const apt = (args) => {
-		const [cmd, ...rest] = [...prefix, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args];
-		try {
-			run(cmd, rest, { timeoutMs: 15 * 60_000, stdio: ['inherit', 'pipe', 'pipe'] });
-		} catch (e) {
-			throw new Error(`Installing PostgreSQL failed; run it yourself: ${isRoot ? '' : 'sudo '}${manual}\n${e.message}`);
-		}
-	};
-	step(timings, 'apt-get update', () => apt(['update']));
-	step(timings, 'apt-get install postgresql', () => apt(['install', '-y', '--no-install-recommends', 'postgresql']));
+	aptInstall(log, timings, {
+		packages: ['postgresql'],
+		what: 'PostgreSQL',
+		missing: 'No PostgreSQL server binaries (/usr/lib/postgresql/<version>/bin/postgres; or set POSTGRES_BIN_DIR to the folder holding postgres, initdb, pg_ctl and psql)',
+	});
 	const installed = findBinDir();
 	if (!installed) throw new Error('apt-get installed postgresql, but /usr/lib/postgresql/<version>/bin/postgres is still missing');
 	return installed;
@@ -139,18 +95,6 @@ function runServerTool(binDir, tool, args, opts) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // start / stop
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, HOST, () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 const paths = (dir) => ({ data: path.join(dir, 'data'), logFile: path.join(dir, 'postgres.log'), state: path.join(dir, STATE_FILE) });
 
@@ -206,7 +150,7 @@ async function start({ dir, watchPid } = {}) {
 
 	const server = { host: HOST, port, database: ROLE, user: ROLE, password, dir, dataDir: data, logFile, binDir, version: path.basename(path.dirname(binDir)), timings };
 	fs.writeFileSync(stateFile, `${JSON.stringify(server, null, 2)}\n`);
-	if (watchPid) startWatchdog(dir, watchPid);
+	if (watchPid) startWatchdog(SCRIPT, dir, watchPid);
 	return server;
 }
 
@@ -223,49 +167,11 @@ function stop(dir, { keep = false } = {}) {
 	return { dir, kept: keep, timings };
 }
 
-/** A detached process that stops and removes the cluster if `pid` dies while the server still runs. */
-function startWatchdog(dir, pid) {
-	const child = spawn(process.execPath, [SCRIPT, 'watch', '--dir', dir, '--pid', String(pid)], { stdio: 'ignore', detached: true });
-	child.unref();
-}
-
-async function watch(dir, pid) {
-	const alive = (p) => {
-		try {
-			process.kill(p, 0);
-			return true;
-		} catch (e) {
-			return e.code === 'EPERM';
-		}
-	};
-	for (;;) {
-		await new Promise((resolve) => setTimeout(resolve, 1000));
-		if (!fs.existsSync(path.join(paths(dir).data, 'postmaster.pid'))) return; // stopped (and maybe removed) by its owner
-		if (!alive(pid)) {
-			stop(dir);
-			return;
-		}
-	}
-}
-
-function tailOf(file, lines) {
-	try {
-		return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-	} catch {
-		return '';
-	}
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // command line
 
 async function main() {
-	const [command, ...argv] = process.argv.slice(2);
-	const flag = (name) => {
-		const i = argv.indexOf(name);
-		return i >= 0 ? argv[i + 1] : undefined;
-	};
-	const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
+	const { command, flag, has, print } = commandLine();
 	switch (command) {
 		case 'install':
 			log(`server binaries: ${ensureInstalled()}`);
@@ -275,11 +181,12 @@ async function main() {
 			return;
 		case 'stop': {
 			if (!flag('--dir')) throw new Error('stop needs --dir <folder>');
-			print(stop(flag('--dir'), { keep: argv.includes('--keep') }));
+			print(stop(flag('--dir'), { keep: has('--keep') }));
 			return;
 		}
 		case 'watch':
-			await watch(flag('--dir'), Number(flag('--pid')));
+			// Stopped (and maybe removed) by its owner when postmaster.pid is gone.
+			await watch(Number(flag('--pid')), { running: () => fs.existsSync(path.join(paths(flag('--dir')).data, 'postmaster.pid')), stop: () => stop(flag('--dir')) });
 			return;
 		case 'check': {
 			const started = Date.now();

@@ -6,6 +6,7 @@ import path from 'node:path';
 
 import { packPackage, type PackedPackage } from './package';
 import { startPostgres, type PostgresServer } from './postgres';
+import { startRedis } from './redis';
 import { runtimePaths, type RuntimePaths } from './runtime';
 import { TMP_DIR, currentTestFileHasFailed, freePort, isAlive, killGroup, pollUntil, readText, runProcess, sleep, tail } from './util';
 
@@ -64,6 +65,14 @@ export interface StartOptions {
 	 * the 1.x smoke test: workflows are activated with 1.x's CLI, and its webhook URL variable is set.
 	 */
 	n8nVersion?: string;
+	/**
+	 * n8n's queue mode (EXECUTIONS_MODE=queue, shared/docs/n8n-queue-mode.md): `n8n start` (main) plus `workers`
+	 * `n8n worker` processes (default 2, each `--concurrency` 5) and, with `webhookProcess`, an `n8n webhook` process that
+	 * then alone serves the production webhooks (main's are off, as behind a load balancer). On PostgreSQL (implied) and a
+	 * throwaway Redis; binary data in the database (queue mode's default). All processes share the user folder, so the
+	 * package is installed once for all of them.
+	 */
+	queue?: { workers?: number; concurrency?: number; webhookProcess?: boolean };
 	/** Time limits in ms. Defaults: cli 120 s per command, start 180 s (until ready), activation 120 s. */
 	timeouts?: { cliMs?: number; startMs?: number; activationMs?: number };
 }
@@ -134,8 +143,10 @@ export interface N8nInstance {
 	userFolder: string;
 	/** n8n's version, e.g. "2.41.1". */
 	version: string;
-	/** The database n8n runs on (StartOptions.database). */
+	/** The database n8n runs on (StartOptions.database; postgres in queue mode). */
 	database: 'sqlite' | 'postgres';
+	/** Where the production webhooks are served: baseUrl, or the webhook process in queue mode with one. */
+	webhookBaseUrl: string;
 	/** Ids of the imported workflows, in the order given. */
 	workflowIds: string[];
 	/** Every production webhook n8n registered. */
@@ -178,10 +189,18 @@ export interface N8nInstance {
 	api<T = unknown>(apiPath: string, init?: RequestInit): Promise<T>;
 	/** Internal REST call (/rest + path) with the owner cookie; returns the raw response. */
 	rest(restPath: string, init?: RequestInit): Promise<Response>;
-	/** Everything n8n and its CLI printed so far. */
-	logs(): string;
-	/** The running n8n processes (not their task-runner children): `main`, and in queue mode the workers and webhook process. */
+	/** Everything n8n's main process and its CLI printed so far; or one queue-mode process (`worker1`, `webhook`…). */
+	logs(processName?: string): string;
+	/** The running n8n processes (not their task-runner children): `main`, and in queue mode `worker1`…, `webhook`. */
 	processes(): Array<{ name: string; pid: number }>;
+	/** Queue mode: sends a signal to one worker or webhook process (and its task runner); SIGKILL is a crash. */
+	killProcess(name: string, signal?: NodeJS.Signals): Promise<void>;
+	/** Queue mode: starts a stopped or killed worker or webhook process again; resolves once it is ready. */
+	startProcess(name: string): Promise<void>;
+	/** Queue mode: the executions each worker started, by worker name (from the workers' logs). */
+	executionsByWorker(): Record<string, string[]>;
+	/** Rows of a read-only SQL query on n8n's own database (SQLite or PostgreSQL), for what no API shows. */
+	queryDatabase<T = Record<string, unknown>>(sql: string): Promise<T[]>;
 	/**
 	 * Stops n8n (SIGTERM, keeping the user folder; with `crash`, SIGKILL at once) and runs `n8n start` again on the same
 	 * folder, port and environment; resolves once it is as ready as after startN8n (published workflows active,
@@ -285,22 +304,42 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	let brokerPort = await freePort();
 	while (brokerPort === port) brokerPort = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
-	const database = options.database ?? 'sqlite';
+	const queue = options.queue && { workers: options.queue.workers ?? 2, concurrency: options.queue.concurrency ?? 5, webhookProcess: options.queue.webhookProcess ?? false };
+	if (queue && options.database === 'sqlite') throw new Error('[n8n harness] queue mode needs PostgreSQL (n8n refuses SQLite there)');
+	const database = queue ? 'postgres' : (options.database ?? 'sqlite');
+	const webhookPort = queue?.webhookProcess ? await freePort() : undefined;
+	const webhookBaseUrl = webhookPort ? `http://127.0.0.1:${webhookPort}` : baseUrl;
 	const postgres =
 		database === 'postgres'
 			? await startPostgres({ logFile }).catch((e: Error) => {
 					throw new Error(`[n8n harness] could not start PostgreSQL: ${e.message}\nuser folder (kept): ${userFolder}`);
 				})
 			: undefined;
+	const redis = queue
+		? await startRedis({ logFile }).catch(async (e: Error) => {
+				await postgres?.stop({ keep: true });
+				throw new Error(`[n8n harness] could not start Redis: ${e.message}\nuser folder (kept): ${userFolder}`);
+			})
+		: undefined;
 	const versionEnv = isV1 ? { WEBHOOK_URL: `${baseUrl}/`, N8N_DISABLED_MODULES: undefined } : {};
-	const env = n8nEnv(rt, userFolder, port, brokerPort, postgres?.n8nEnv ?? SQLITE_ENV, { ...versionEnv, ...options.env });
+	const queueEnv = redis
+		? {
+				EXECUTIONS_MODE: 'queue',
+				...redis.n8nEnv,
+				N8N_WEBHOOK_URL: `${webhookBaseUrl}/`,
+				...(webhookPort ? { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' } : {}),
+			}
+		: {};
+	const env = n8nEnv(rt, userFolder, port, brokerPort, postgres?.n8nEnv ?? SQLITE_ENV, { ...versionEnv, ...queueEnv, ...options.env });
 	const dbTarget: DatabaseTarget = postgres ?? { sqliteFile: path.join(dotN8n, 'database.sqlite') };
 
-	// The running `n8n start`: its process, the watchdog that kills it if the test process dies, and how it ended.
-	let proc: { child: ChildProcess; watchdog: ChildProcess; exited?: { code: number | null; signal: NodeJS.Signals | null } } | undefined;
+	// The running `n8n start`, and in queue mode the workers and the webhook process, by name.
+	let proc: RunningProcess | undefined;
+	const queueProcesses = new Map<string, RunningProcess>();
+	const queueLogFile = (name: string) => path.join(userFolder, `${name}.log`);
 	let stopped: Promise<void> | undefined;
 	let failed = false;
-	const logs = () => readText(logFile);
+	const logs = (processName?: string) => readText(!processName || processName === 'main' ? logFile : queueLogFile(processName));
 	const fail = (what: string, cause?: unknown): Error => {
 		failed = true;
 		const reason = cause instanceof Error ? `${cause.message}\n` : cause ? `${String(cause)}\n` : '';
@@ -309,29 +348,27 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		);
 	};
 
-	/**
-	 * SIGTERM to n8n (graceful shutdown), then SIGKILL of its process group: the task runner and anything else left.
-	 * `crash` skips the graceful part: n8n dies mid-work, as when the machine or the container is killed.
-	 */
+	/** Ends the main process (see endProcess). */
 	const terminate = async (crash = false) => {
 		const p = proc;
 		proc = undefined;
-		if (!p) return;
-		if (p.child.pid && !p.exited && !crash) {
-			killGroup(p.child.pid, 'SIGTERM');
-			const deadline = Date.now() + 20_000;
-			while (!p.exited && isAlive(p.child.pid) && Date.now() < deadline) await sleep(100);
-		}
-		killGroup(p.child.pid, 'SIGKILL');
-		killGroup(p.watchdog.pid, 'SIGKILL');
+		await endProcess(p, crash);
+	};
+	/** Every process of the instance: workers and the webhook process first (they finish their jobs), then main. */
+	const terminateAll = async () => {
+		const others = [...queueProcesses.values()];
+		queueProcesses.clear();
+		await Promise.all(others.map((p) => endProcess(p)));
+		await terminate();
 	};
 
 	const stop = (opts: { keep?: boolean } = {}): Promise<void> => {
 		stopped ??= (async () => {
 			live.delete(instanceRef);
-			await terminate();
+			await terminateAll();
 			const keep = opts.keep ?? (process.env.KEEP_N8N === '1' || failed || currentTestFileHasFailed());
 			await postgres?.stop({ keep }).catch((e: Error) => process.stderr.write(`[n8n harness] stopping PostgreSQL failed: ${e.message}\n`));
+			await redis?.stop({ keep }).catch((e: Error) => process.stderr.write(`[n8n harness] stopping Redis failed: ${e.message}\n`));
 			if (keep) {
 				const cluster = postgres ? `; its PostgreSQL cluster, stopped: ${postgres.dir} (node scripts/postgres.mjs start --dir ${postgres.dir})` : '';
 				process.stderr.write(`[n8n harness] kept the n8n user folder: ${userFolder} (log: ${logFile})${cluster}\n`);
@@ -370,14 +407,8 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		const logFrom = logs().length;
 		const launchLogs = () => logs().slice(logFrom); // a restart must not match lines of the previous run
 		const startedAt = Date.now();
-		const out = fs.openSync(logFile, 'a');
-		fs.appendFileSync(logFile, `\n$ n8n start   (port ${port}, task broker port ${brokerPort})\n`);
-		const child = spawn(rt.node, [rt.n8nBin, 'start'], { cwd: userFolder, env, stdio: ['ignore', out, out], detached: true });
-		fs.closeSync(out);
-		const current: NonNullable<typeof proc> = { child, watchdog: startWatchdog(child.pid as number) };
+		const current = spawnN8n(rt, ['start'], { cwd: userFolder, env, logFile, note: `port ${port}, task broker port ${brokerPort}` });
 		proc = current;
-		child.on('exit', (code, signal) => (current.exited = { code, signal }));
-		child.unref();
 		const died = () => (current.exited ? fail(`n8n exited during start (${current.exited.signal ?? `code ${current.exited.code}`})`) : undefined);
 		const wait = <T>(
 			problem: string,
@@ -447,19 +478,57 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			}
 		}
 
+		// --- queue mode: the workers (and the webhook process) join once main has migrated the DB and activated all ---
+		if (queue && queueProcesses.size === 0) {
+			const names = [...Array.from({ length: queue.workers }, (_, i) => `worker${i + 1}`), ...(queue.webhookProcess ? ['webhook'] : [])];
+			await Promise.all(names.map((name) => startQueueProcess(name)));
+		}
+
 		// --- production webhooks, as n8n registered them, each answering ---
-		const registered = await readWebhooks(rt, dbTarget, baseUrl, endpointOf).catch((e) => {
+		const registered = await readWebhooks(rt, dbTarget, webhookBaseUrl, endpointOf).catch((e) => {
 			throw fail('could not read the registered webhooks', e);
 		});
 		webhooks.splice(0, Infinity, ...registered.filter((w) => published.includes(w.workflowId)));
 		for (const w of webhooks) {
 			// A CORS preflight lists the methods registered for the path without running the workflow.
 			await wait('a registered webhook does not answer', async () => {
-				const r = await fetch(w.url, { method: 'OPTIONS', headers: { origin: baseUrl } });
+				const r = await fetch(w.url, { method: 'OPTIONS', headers: { origin: webhookBaseUrl } });
 				return (r.headers.get('access-control-allow-methods') ?? '').split(/,\s*/).includes(w.method) ? true : undefined;
 			}, { what: `webhook ${w.method} ${w.url} to answer`, timeoutMs: 30_000 });
 		}
 		fs.appendFileSync(logFile, `\n[harness] ready: readiness after ${readyMs} ms, everything after ${Date.now() - startedAt} ms\n`);
+	};
+
+	/**
+	 * Queue mode: one `n8n worker` (its own task-runner broker port, health server and event log, so that a restarted
+	 * worker does not take the others' running executions for crashed: n8n-queue-mode.md §9.3) or the `n8n webhook`
+	 * process, on the instance's environment; resolves once its /healthz/readiness answers 200.
+	 */
+	const startQueueProcess = async (name: string): Promise<void> => {
+		if (!queue) throw new Error('[n8n harness] not in queue mode');
+		const isWorker = name.startsWith('worker');
+		if (!isWorker && name !== 'webhook') throw new Error(`[n8n harness] no queue-mode process "${name}"`);
+		const healthPort = isWorker ? await freePort() : (webhookPort as number);
+		const processEnv = {
+			...env,
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			...(isWorker
+				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1', N8N_EVENTBUS_LOGWRITER_LOGBASENAME: `n8nEventLog-${name}` }
+				: { N8N_PORT: String(healthPort) }),
+		};
+		const args = isWorker ? ['worker', `--concurrency=${queue.concurrency}`] : ['webhook'];
+		const processLog = queueLogFile(name);
+		const logFrom = readText(processLog).length;
+		const started = spawnN8n(rt, args, { cwd: userFolder, env: processEnv, logFile: processLog, note: `${name}, health port ${healthPort}` });
+		queueProcesses.set(name, started);
+		await pollUntil(
+			async () => ((await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`).catch(() => undefined))?.status === 200 ? true : undefined),
+			{ timeoutMs: timeouts.startMs, intervalMs: 200, what: `${name} readiness`, abort: () => (started.exited ? fail(`${name} exited during start (${processLog})`) : undefined) },
+		).catch((e) => {
+			throw failed ? e : fail(`${name} did not become ready (${processLog}):\n${tail(stripAnsi(readText(processLog)), 30)}`, e);
+		});
+		const loadErrors = pkg ? findPackageLoadErrors(readText(processLog).slice(logFrom), pkg.name) : [];
+		if (loadErrors.length) throw fail(`the package ${pkg?.name} did not load in ${name}:\n${loadErrors.join('\n...\n')}`);
 	};
 
 	try {
@@ -606,7 +675,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			}
 			return hits[0].url;
 		}
-		return `${baseUrl}/webhook/${ref.replace(/^\/+/, '').replace(/^webhook\//, '')}`;
+		return `${webhookBaseUrl}/webhook/${ref.replace(/^\/+/, '').replace(/^webhook\//, '')}`;
 	};
 	const formUrl = (workflowId: string, nodeName: string): string => {
 		const hit = webhooks.find((w) => w.workflowId === workflowId && w.node === nodeName && w.endpoint === 'form');
@@ -620,6 +689,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		userFolder,
 		version: rt.n8nVersion,
 		database,
+		webhookBaseUrl,
 		workflowIds,
 		webhooks,
 		packageNodeTypes,
@@ -637,7 +707,29 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		api,
 		rest,
 		logs,
-		processes: () => (proc?.child.pid && !proc.exited ? [{ name: 'main', pid: proc.child.pid }] : []),
+		processes: () =>
+			([['main', proc], ...queueProcesses] as Array<[string, RunningProcess | undefined]>).flatMap(([name, p]) =>
+				p?.child.pid && !p.exited ? [{ name, pid: p.child.pid }] : [],
+			),
+		killProcess: async (name: string, signal: NodeJS.Signals = 'SIGKILL') => {
+			const p = queueProcesses.get(name);
+			if (!p) throw new Error(`[n8n harness] no running queue-mode process "${name}" (running: ${[...queueProcesses.keys()].join(', ') || 'none'})`);
+			queueProcesses.delete(name);
+			await endProcess(p, signal === 'SIGKILL', signal);
+		},
+		startProcess: async (name: string) => {
+			const running = queueProcesses.get(name);
+			if (running && !running.exited) throw new Error(`[n8n harness] ${name} is already running`);
+			await startQueueProcess(name);
+		},
+		queryDatabase: <T>(sql: string) => queryN8nDatabase<T>(rt, dbTarget, sql),
+		executionsByWorker: () =>
+			Object.fromEntries(
+				Array.from({ length: queue?.workers ?? 0 }, (_, i) => `worker${i + 1}`).map((name) => [
+					name,
+					[...stripAnsi(logs(name)).matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]),
+				]),
+			),
 		restart,
 		stop,
 	};
@@ -721,6 +813,41 @@ function n8nEnv(
 		...extra,
 	};
 	return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** One running n8n process (start, worker or webhook): the watchdog that kills it if the test process dies, how it ended. */
+interface RunningProcess {
+	child: ChildProcess;
+	watchdog: ChildProcess;
+	exited?: { code: number | null; signal: NodeJS.Signals | null };
+}
+
+/** `n8n <args>` in its own process group, its output appended to `logFile` (after a line saying what was started). */
+function spawnN8n(rt: RuntimePaths, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; note: string }): RunningProcess {
+	const out = fs.openSync(opts.logFile, 'a');
+	fs.appendFileSync(opts.logFile, `\n$ n8n ${args.join(' ')}   (${opts.note})\n`);
+	const child = spawn(rt.node, [rt.n8nBin, ...args], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', out, out], detached: true });
+	fs.closeSync(out);
+	const running: RunningProcess = { child, watchdog: startWatchdog(child.pid as number) };
+	child.on('exit', (code, signal) => (running.exited = { code, signal }));
+	child.unref();
+	return running;
+}
+
+/**
+ * `signal` (SIGTERM: graceful shutdown) and up to 20 s for the process to end, then SIGKILL of its process group: the
+ * task runner and anything else left. `crash` skips the graceful part: the process dies mid-work, as when the machine
+ * or the container is killed.
+ */
+async function endProcess(p: RunningProcess | undefined, crash = false, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+	if (!p) return;
+	if (p.child.pid && !p.exited && !crash) {
+		killGroup(p.child.pid, signal);
+		const deadline = Date.now() + 20_000;
+		while (!p.exited && isAlive(p.child.pid) && Date.now() < deadline) await sleep(100);
+	}
+	killGroup(p.child.pid, 'SIGKILL');
+	killGroup(p.watchdog.pid, 'SIGKILL');
 }
 
 /** A tiny process that kills n8n's process group if the test process disappears without calling stop(). */

@@ -1,10 +1,6 @@
 // A throwaway PostgreSQL for n8n's DB_TYPE=postgresdb: scripts/postgres.mjs does the work (install when missing, initdb
 // as the postgres OS user when root, start on a free loopback port, role + database), this is its typed front.
-import path from 'node:path';
-
-import { REPO_ROOT, runProcess, tail } from './util';
-
-const SCRIPT = path.join(REPO_ROOT, 'scripts', 'postgres.mjs');
+import { runServiceScript } from './util';
 
 export interface PostgresServer {
 	host: string;
@@ -30,13 +26,8 @@ export interface PostgresServer {
  * script's output (the timings). Allows 15 minutes: the first call on a fresh machine installs the server with apt-get.
  */
 export async function startPostgres(opts: { logFile?: string } = {}): Promise<PostgresServer> {
-	const script = async (args: string[], timeoutMs: number) => {
-		const r = await runProcess(process.execPath, [SCRIPT, ...args], { timeoutMs, logFile: opts.logFile });
-		if (r.code !== 0) throw new Error(`node scripts/postgres.mjs ${args.join(' ')} failed (exit ${r.signal ?? r.code}):\n${tail(r.output, 40)}`);
-		// Progress goes to stderr, the result is the JSON on the last line.
-		return JSON.parse(r.output.trim().split('\n').filter((line) => line.startsWith('{')).pop() ?? '{}');
-	};
-	const server = (await script(['start', '--watch', String(process.pid)], 15 * 60_000)) as Omit<PostgresServer, 'stop' | 'n8nEnv'>;
+	const script = (args: string[], timeoutMs: number) => runServiceScript('postgres.mjs', args, { timeoutMs, logFile: opts.logFile });
+	const server = (await script(['start', '--watch', String(process.pid)], 15 * 60_000)) as unknown as Omit<PostgresServer, 'stop' | 'n8nEnv'>;
 	let stopped: Promise<{ timings: Record<string, number> }> | undefined;
 	return {
 		...server,
@@ -48,6 +39,6 @@ export async function startPostgres(opts: { logFile?: string } = {}): Promise<Po
 			DB_POSTGRESDB_USER: server.user,
 			DB_POSTGRESDB_PASSWORD: server.password,
 		},
-		stop: ({ keep = false } = {}) => (stopped ??= script(['stop', '--dir', server.dir, ...(keep ? ['--keep'] : [])], 120_000)),
+		stop: ({ keep = false } = {}) => (stopped ??= script(['stop', '--dir', server.dir, ...(keep ? ['--keep'] : [])], 120_000) as Promise<{ timings: Record<string, number> }>),
 	};
 }

@@ -179,3 +179,13 @@ interface CircusState {
 	currentlyRunningTest?: CircusBlock;
 	rootDescribeBlock?: CircusBlock;
 }
+
+/**
+ * Runs one of the throwaway-server scripts (scripts/postgres.mjs, scripts/redis.mjs) and returns the JSON it prints on
+ * its last line (progress goes to stderr); throws with its output when it fails.
+ */
+export async function runServiceScript(script: string, args: string[], opts: { timeoutMs: number; logFile?: string }): Promise<Record<string, unknown>> {
+	const r = await runProcess(process.execPath, [path.join(REPO_ROOT, 'scripts', script), ...args], opts);
+	if (r.code !== 0) throw new Error(`node scripts/${script} ${args.join(' ')} failed (exit ${r.signal ?? r.code}):\n${tail(r.output, 40)}`);
+	return JSON.parse(r.output.trim().split('\n').filter((line) => line.startsWith('{')).pop() ?? '{}') as Record<string, unknown>;
+}

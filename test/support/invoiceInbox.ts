@@ -284,6 +284,10 @@ export interface InboxOptions {
 	qontoIdempotencyTtlMs?: number;
 	/** n8n's database (default SQLite). */
 	database?: StartOptions['database'];
+	/** n8n in queue mode: main + workers (+ a webhook process), on PostgreSQL and Redis (see StartOptions.queue). */
+	queue?: StartOptions['queue'];
+	/** Extra environment for every n8n process. */
+	n8nEnv?: StartOptions['env'];
 	/** A faster sweep than the shipped one (every minute; abandoned after 5 min, first retry after 1, give up after 30). */
 	sweep?: { everySeconds: number; abandonedAfterMinutes: number; firstRetryMinutes: number; giveUpAfterMinutes: number };
 	/** The WhatsApp nodes' Timeout (Seconds), as an admin would set it (default 60). */
@@ -403,6 +407,8 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 		const n8n = await startN8n({
 			label: options.label ?? 'invoice-inbox',
 			database: options.database,
+			queue: options.queue,
+			env: options.n8nEnv,
 			n8nVersion: options.n8nVersion,
 			workflows: [...workflows, ...(alerts ? [alerts] : [])],
 			credentials: [
