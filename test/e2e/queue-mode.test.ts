@@ -34,7 +34,7 @@ describe('queue mode: main + 2 workers + a webhook process', () => {
 		for (const name of ['worker1', 'worker2', 'webhook']) expect(inbox.n8n.logs(name)).not.toMatch(/Failed to load package|Unrecognized node type/);
 	});
 
-	test('each sample receipt ends ✅, stored once and attached to its own payment — the same results as in one process — its file kept in n8n's database', async () => {
+	test('each sample receipt ends ✅, stored once and attached to its own payment — the same results as in one process, its file kept in the database', async () => {
 		await expectSampleReceiptsFiled(inbox);
 		// The files went through n8n's database (queue mode's binary data mode), which every process reads: no local folder.
 		const [binaries] = await inbox.n8n.queryDatabase<{ files: number }>('SELECT count(*)::int AS files FROM binary_data');
