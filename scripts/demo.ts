@@ -7,6 +7,8 @@
  *
  *   npm run demo              run the scenario, print the results, stop
  *   npm run demo -- --keep    leave n8n and the stand-ins running to explore the workflow in the n8n editor
+ *   npm run demo -- --queue   the same in n8n's queue mode: main + 2 workers + a webhook process, on PostgreSQL and
+ *                             Redis (installed from Debian's packages when missing)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ import { submitForm } from '../test/harness';
 import { FORM_LOGIN, SENDER, ana, receiptPayment, startInvoiceInbox, waitFor, type InvoiceInbox, type Sender } from '../test/support/invoiceInbox';
 
 const keep = process.argv.includes('--keep');
+const queueMode = process.argv.includes('--queue');
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 async function sendAndReport(inbox: InvoiceInbox, label: string, send: () => Promise<string>) {
@@ -36,7 +39,7 @@ async function sendAndReport(inbox: InvoiceInbox, label: string, send: () => Pro
 async function main() {
 	say('Starting the stand-ins for WhatsApp, Mindee and two Qonto organisations, and n8n with the shipped workflows…');
 	// The weekly reminders are opt-in: turned on here the way the README says, to show them.
-	const inbox = await startInvoiceInbox({ label: 'demo', activateSender: false, reminders: {} });
+	const inbox = await startInvoiceInbox({ label: 'demo', activateSender: false, reminders: {}, ...(queueMode ? { queue: { workers: 2, webhookProcess: true } } : {}) });
 	// The sweep may run once between n8n's start and the Data Tables' set-up, and fail for want of them: not the demo's.
 	const readyAt = Date.now();
 	let failed = false;
@@ -48,7 +51,9 @@ async function main() {
 	};
 	try {
 		const { acme, globex } = inbox.organisations;
-		say(`n8n ${inbox.n8n.baseUrl} runs "${inbox.workflow.name}", "Qonto · ${acme.name}", "Qonto · ${globex.name}" and "${inbox.onboardingWorkflow.name}".\n`);
+		say(`n8n ${inbox.n8n.baseUrl} runs "${inbox.workflow.name}", "Qonto · ${acme.name}", "Qonto · ${globex.name}" and "${inbox.onboardingWorkflow.name}".`);
+		if (queueMode) say(`Queue mode: ${inbox.n8n.processes().map((process) => process.name).join(', ')}; webhooks at ${inbox.n8n.webhookBaseUrl}.`);
+		say();
 
 		say('The admin opens the onboarding form (with its login) and picks ACME SAS:');
 		const page = await submitForm(inbox.n8n.formUrl(inbox.onboardingWorkflow.id as string, 'Onboarding Form'), { 'field-0': acme.name }, { basicAuth: FORM_LOGIN });
@@ -147,6 +152,7 @@ async function main() {
 		const executions = await inbox.n8n.listExecutions(inbox.workflow.id as string);
 		const failures = executions.filter((execution) => execution.status !== 'success' && Date.parse(execution.startedAt ?? '') >= readyAt);
 		say(`${executions.length} executions of the inbox workflow, ${failures.length} failed once the Data Tables were set up.`);
+		if (queueMode) say(`Started by the workers: ${Object.entries(inbox.n8n.executionsByWorker()).map(([name, ids]) => `${name} ${ids.length}`).join(', ')} (all workflows).`);
 		for (const failure of failures) {
 			const { data } = await inbox.n8n.getExecution(failure.id);
 			say(`  execution ${failure.id} failed in "${String(data?.resultData?.lastNodeExecuted)}": ${String(data?.resultData?.error?.message)}`);
