@@ -26,6 +26,7 @@ import Fuse from 'fuse.js';
 
 import { currencyExponent, toMinorUnits } from '../src/common/money';
 import { matchTransaction, TransactionIndex, type MatchDecision, type MatchDocument, type MatchOptions } from '../src/matching';
+import { percentile } from './stats';
 
 /** The development split, committed gzipped with the unit-test sample (see its README for provenance and licence). */
 const DEV_CASES = resolve(__dirname, '../test/fixtures/matching/dev.jsonl.gz');
@@ -260,10 +261,6 @@ function printScores(predictions: Prediction[], scorings: Scoring[], decisions: 
 			console.log(`  ${kind} ${prediction.id} [${scorings[index].noise.join(' ')}] ${decisions[index].outcome}${question}: ${decisions[index].explanation}`);
 		});
 	}
-}
-
-function percentile(sorted: number[], share: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))];
 }
 
 function timingLine(label: string, times: number[]): string {

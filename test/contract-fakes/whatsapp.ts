@@ -64,6 +64,8 @@ export interface SentReaction {
 	messageId: string;
 	/** "" means the reaction was removed. */
 	emoji: string;
+	/** When the fake received the send (its clock), e.g. to time how long after a delivery the reaction came. */
+	timestamp: number;
 }
 
 export interface SentText {
@@ -203,7 +205,7 @@ export class WhatsAppFake extends ContractFake<WhatsAppRoute> {
 	sentReactions(to?: string): SentReaction[] {
 		return this.sent({ to, type: 'reaction' }).map((message) => {
 			const reaction = message.body.reaction as { message_id: string; emoji: string };
-			return { wamid: message.wamid, to: message.to, messageId: reaction.message_id, emoji: reaction.emoji };
+			return { wamid: message.wamid, to: message.to, messageId: reaction.message_id, emoji: reaction.emoji, timestamp: message.timestamp };
 		});
 	}
 

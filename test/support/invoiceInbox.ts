@@ -298,6 +298,10 @@ export interface InboxOptions {
 	n8nVersion?: string;
 	/** Turn on the weekly reminders the way the README says (activate *Every Monday at 09:00*), with this template, if any. */
 	reminders?: { templateName?: string };
+	/** Status checks Mindee's stand-in answers "Processing" before the result (default 1; 0: done at the first check). */
+	mindeePollsBeforeDone?: number;
+	/** More workflows to import and publish next to the shipped ones (e.g. a reference workflow for a benchmark). */
+	extraWorkflows?: WorkflowJson[];
 }
 
 /** What an admin does to opt in to the weekly reminders: activate the trigger, name their template. */
@@ -342,7 +346,7 @@ async function setUpDataTables(n8n: N8nInstance, inbox: WorkflowJson): Promise<v
 
 export async function startInvoiceInbox(options: InboxOptions = {}): Promise<InvoiceInbox> {
 	const idempotencyTtlMs = options.qontoIdempotencyTtlMs;
-	const fakes = await startAllFakes({ qonto: { idempotencyTtlMs } });
+	const fakes = await startAllFakes({ qonto: { idempotencyTtlMs }, mindee: { pollsBeforeDone: options.mindeePollsBeforeDone } });
 	const globexQonto = new QontoFake({ login: 'globex-gmbh-5678', secretKey: 'fake-globex-secret-key', idempotencyTtlMs });
 	try {
 		await globexQonto.start();
@@ -410,7 +414,7 @@ export async function startInvoiceInbox(options: InboxOptions = {}): Promise<Inv
 			queue: options.queue,
 			env: options.n8nEnv,
 			n8nVersion: options.n8nVersion,
-			workflows: [...workflows, ...(alerts ? [alerts] : [])],
+			workflows: [...workflows, ...(alerts ? [alerts] : []), ...(options.extraWorkflows ?? [])],
 			credentials: [
 				credential('whatsAppCloudApiCredential', 'WhatsApp Cloud API', 'whatsAppCloudApi'),
 				credential('mindeeExtractionApiCredential', 'Mindee Extraction API', 'mindeeExtractionApi'),
