@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { describeSignatureFailure, parseTransactionEvent, QONTO_SIGNATURE_HEADER, type TransactionEventKind, verifyQontoSignature } from '../../src/qonto/webhook';
 import { credentialTypeFor } from '../Qonto/transport';
+import { checkWithWebhookCredentials, secretMayBeOutdated } from '../shared/webhookCredentials';
 import { createSubscription, deleteSubscription, registersItself, storedSubscriptions, subscriptionExists } from './subscription';
 
 const WEBHOOK_PATH = 'webhook';
@@ -119,12 +120,22 @@ export class QontoTrigger implements INodeType {
 
 		// The signature covers Qonto's exact bytes, never a re-serialised body. A registered subscription's secret comes
 		// from static data (one per callback URL this node registered: production, and the editor's test URL while
-		// listening — all of them this node's own); a hand-made one's from the credential.
+		// listening — all of them this node's own); a hand-made one's from the credential, read through a short-lived
+		// cache (nodes/shared/webhookCredentials.ts: in the webhook phase each getCredentials makes n8n start an
+		// expression isolate). A signature that does not match the cached secret reads the credential once more, so a
+		// secret just changed in n8n is not refused.
 		const rawBody: Buffer | string = request.rawBody ?? JSON.stringify(request.body ?? {});
-		const secrets = registersItself(this)
-			? [...storedSubscriptions(this).values()].map((subscription) => subscription.secret)
-			: [String((await this.getCredentials(credentialTypeFor(this.getNodeParameter('authentication', 'oAuth2')))).webhookSigningSecret ?? '').trim()];
-		const check = verifyQontoSignature(secrets, rawBody, request.headers[QONTO_SIGNATURE_HEADER], { nowMs: Date.now() });
+		const verify = (secrets: string[]) => verifyQontoSignature(secrets, rawBody, request.headers[QONTO_SIGNATURE_HEADER], { nowMs: Date.now() });
+		const check = registersItself(this)
+			? verify([...storedSubscriptions(this).values()].map((subscription) => subscription.secret))
+			: (
+					await checkWithWebhookCredentials(
+						this,
+						credentialTypeFor(this.getNodeParameter('authentication', 'oAuth2')),
+						(credentials) => verify([String(credentials.webhookSigningSecret ?? '').trim()]),
+						secretMayBeOutdated,
+					)
+				).result;
 		if (!check.valid) {
 			this.logger.warn(`Qonto Trigger refused a delivery (401): ${describeSignatureFailure(check.reason)}`);
 			response.status(401).type('text/plain').send('Invalid signature');

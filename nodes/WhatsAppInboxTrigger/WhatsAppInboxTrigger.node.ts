@@ -10,8 +10,10 @@ import type {
 
 import { parseWebhookBody } from '../../src/whatsapp/inbound';
 import { answerVerificationChallenge, verifyWebhookSignature } from '../../src/whatsapp/signature';
+import { checkWithWebhookCredentials, secretMayBeOutdated } from '../shared/webhookCredentials';
 
 const WEBHOOK_PATH = 'webhook';
+const CREDENTIAL_TYPE = 'whatsAppCloudApi';
 
 export class WhatsAppInboxTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,7 +27,7 @@ export class WhatsAppInboxTrigger implements INodeType {
 		defaults: { name: 'WhatsApp Inbox Trigger' },
 		inputs: [],
 		outputs: `={{ $parameter.emitStatusUpdates ? [{ type: "main", displayName: "Messages" }, { type: "main", displayName: "Status Updates" }] : [{ type: "main", displayName: "Messages" }] }}`,
-		credentials: [{ name: 'whatsAppCloudApi', required: true }],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: WEBHOOK_PATH },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: WEBHOOK_PATH },
@@ -81,17 +83,31 @@ export class WhatsAppInboxTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const response = this.getResponseObject();
-		const credentials = await this.getCredentials('whatsAppCloudApi');
 
+		// The credential comes from a short-lived cache (nodes/shared/webhookCredentials.ts): in the webhook phase each
+		// getCredentials makes n8n start an expression isolate. A check that fails with the cached secret or token reads
+		// the credential once more, so a secret just changed in n8n is not refused.
 		if (this.getWebhookName() === 'setup') {
-			const answer = answerVerificationChallenge(request.query as IDataObject, credentials.verifyToken as string);
+			const query = request.query as IDataObject;
+			const { result: answer } = await checkWithWebhookCredentials(
+				this,
+				CREDENTIAL_TYPE,
+				(credentials) => answerVerificationChallenge(query, credentials.verifyToken as string),
+				// Only a refusal that another verify token could turn into an answer is worth a second read.
+				(refusal) => refusal.status === 403 && typeof query['hub.verify_token'] === 'string',
+			);
 			response.status(answer.status).type('text/plain').send(answer.body);
 			return { noWebhookResponse: true };
 		}
 
 		// The signature covers Meta's exact bytes; re-serialising the parsed body would break it for emoji.
 		const rawBody: Buffer | string = request.rawBody ?? JSON.stringify(request.body ?? {});
-		const signature = verifyWebhookSignature(credentials.appSecret as string, rawBody, request.headers['x-hub-signature-256']);
+		const { value: credentials, result: signature } = await checkWithWebhookCredentials(
+			this,
+			CREDENTIAL_TYPE,
+			(candidate) => verifyWebhookSignature(candidate.appSecret as string, rawBody, request.headers['x-hub-signature-256']),
+			secretMayBeOutdated,
+		);
 		if (!signature.valid) {
 			this.logger.warn(`WhatsApp Inbox Trigger refused a delivery: signature ${signature.reason}`);
 			response.status(401).type('text/plain').send('Invalid signature');

@@ -50,6 +50,8 @@ export interface WebhookContextOptions {
 	rawBody: Buffer;
 	headers?: Record<string, string | string[]>;
 	staticData?: IDataObject;
+	/** The ids of the node's credentials by type (as in n8n's node JSON); with them, the trigger caches credential reads. */
+	credentialIds?: Record<string, string>;
 }
 
 export function createWebhookContext(options: WebhookContextOptions): { context: DeepMockProxy<IWebhookFunctions>; sent: SentResponse } {
@@ -76,8 +78,11 @@ export function createWebhookContext(options: WebhookContextOptions): { context:
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters as INode['parameters'],
+		...(options.credentialIds ? { credentials: Object.fromEntries(Object.entries(options.credentialIds).map(([type, id]) => [type, { id, name: type }])) } : {}),
 	};
 	context.getNode.mockReturnValue(node);
+	context.getWorkflow.mockReturnValue({ id: 'QontoTriggerWf01', name: 'Receipts: transactions', active: true });
+	context.getMode.mockReturnValue('webhook');
 	context.getWebhookName.mockReturnValue('default');
 	context.getWorkflowStaticData.mockReturnValue(options.staticData ?? {});
 	context.getCredentials.mockImplementation((async (type: string) => {

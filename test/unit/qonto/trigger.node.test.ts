@@ -141,6 +141,64 @@ describe('Qonto Trigger webhook', () => {
 	});
 });
 
+describe('Qonto Trigger credential reads (cached per credential id)', () => {
+	// The cache lives for the process: every test uses credential ids of its own.
+	let nextId = 0;
+	const freshId = () => `qonto-cred-${++nextId}`;
+
+	/** The credential as stored in n8n, which the test can change (an admin pasting a new secret). */
+	const storedCredential = () => ({ data: { ...apiKeyCredentials.qontoApi }, reads: 0 });
+
+	async function deliver(store: ReturnType<typeof storedCredential>, credentialId: string, signed: { rawBody: Buffer; header: string }) {
+		const { context, sent } = createWebhookContext({ parameters: apiKeyParameters, rawBody: signed.rawBody, headers: { 'x-qonto-signature': signed.header }, credentialIds: { qontoApi: credentialId } });
+		context.getCredentials.mockImplementation((async () => {
+			store.reads++;
+			await Promise.resolve();
+			return { ...store.data };
+		}) as never);
+		const result = await trigger.webhook.call(context);
+		return { result, sent };
+	}
+
+	it('a burst of deliveries reads the credential once', async () => {
+		const store = storedCredential();
+		const credentialId = freshId();
+		const answers = await Promise.all(Array.from({ length: 20 }, () => deliver(store, credentialId, delivery('created'))));
+		expect(answers.map(({ sent }) => sent.status)).toEqual(Array(20).fill(200));
+		expect(store.reads).toBe(1);
+	});
+
+	it('picks up a signing secret changed in n8n at once, and still refuses a forged delivery after one more read', async () => {
+		const store = storedCredential();
+		const credentialId = freshId();
+		expect((await deliver(store, credentialId, delivery('created'))).sent.status).toBe(200);
+		const rotatedSecret = 'rotated-secret-from-the-admin-0123456789';
+		store.data.webhookSigningSecret = rotatedSecret;
+		expect((await deliver(store, credentialId, delivery('created', { secret: rotatedSecret }))).result.workflowData).toHaveLength(1);
+		expect(store.reads).toBe(2);
+		const forged = await Promise.all(Array.from({ length: 10 }, () => deliver(store, credentialId, delivery('created', { secret: 'someone-else-s-secret-0123456789abcdef' }))));
+		expect(forged.map(({ sent }) => sent.status)).toEqual(Array(10).fill(401));
+		expect(store.reads).toBe(3);
+	});
+
+	it('a stale or unsigned delivery is refused without a second read (the secret cannot change that)', async () => {
+		const store = storedCredential();
+		const credentialId = freshId();
+		expect((await deliver(store, credentialId, delivery('created', { timestamp: NOW - 301 }))).sent.status).toBe(401);
+		expect((await deliver(store, credentialId, { rawBody: delivery('created').rawBody, header: 'sha256=1234' })).sent.status).toBe(401);
+		expect(store.reads).toBe(1);
+	});
+
+	it('a secret pasted after the first deliveries were refused for lack of one is used at once', async () => {
+		const store = storedCredential();
+		store.data.webhookSigningSecret = '';
+		const credentialId = freshId();
+		expect((await deliver(store, credentialId, delivery('created'))).sent.status).toBe(401);
+		store.data.webhookSigningSecret = PASTED_SECRET;
+		expect((await deliver(store, credentialId, delivery('created'))).sent.status).toBe(200);
+	});
+});
+
 describe('Qonto Trigger subscription (OAuth2, against the Qonto contract fake)', () => {
 	const fake = new QontoFake();
 	const PRODUCTION_URL = 'https://n8n.example.com/webhook/3f0e/webhook';
