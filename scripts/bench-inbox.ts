@@ -10,6 +10,8 @@
  *   npm run bench:inbox                        single process (SQLite), then queue mode
  *   npm run bench:inbox -- --mode single
  *   npm run bench:inbox -- --mode queue        PostgreSQL, main + 2 workers + a webhook process
+ *   npm run bench:inbox -- --n8n-env N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true
+ *                                              an n8n setting for every n8n process (repeatable)
  *
  * The Mindee node waits 1 s before its first status check (src/mindee/extract.ts): no ✅ comes sooner than that.
  * The load generator and the stand-ins run in this process, on the same machine as n8n.
@@ -485,7 +487,7 @@ const QUEUE_OPTIONS = { queue: { workers: 2, webhookProcess: true } } as const;
 
 function startOptions(mode: Mode): InboxOptions {
 	// Mindee's stand-in finishes the job by the first status check, as a quick real job does (api-contracts §3.2).
-	const common = { mindeePollsBeforeDone: 0, extraWorkflows: [floorWorkflow] };
+	const common = { mindeePollsBeforeDone: 0, extraWorkflows: [floorWorkflow], n8nEnv: n8nSettings() };
 	return mode === 'single' ? { label: 'bench-inbox', ...common } : { label: 'bench-inbox-queue', ...QUEUE_OPTIONS, ...common };
 }
 
@@ -542,6 +544,18 @@ function modes(): Mode[] {
 	return [value];
 }
 
+/** The `--n8n-env KEY=VALUE` pairs: settings given to every n8n process (on top of the harness' own). */
+function n8nSettings(): Record<string, string> {
+	const pairs = process.argv.flatMap((arg, index) => (process.argv[index - 1] === '--n8n-env' ? [arg] : []));
+	return Object.fromEntries(
+		pairs.map((pair) => {
+			const at = pair.indexOf('=');
+			if (at <= 0) throw new Error(`--n8n-env needs KEY=VALUE, got "${pair}"`);
+			return [pair.slice(0, at), pair.slice(at + 1)];
+		}),
+	);
+}
+
 function machine(): string {
 	const cpus = os.cpus();
 	const memory = `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`;
@@ -552,6 +566,8 @@ async function main(): Promise<void> {
 	const wanted = modes();
 	const runAt = new Date().toISOString().slice(0, 16).replace('T', ' ');
 	say(`bench:inbox · ${runAt} UTC · ${machine()}`);
+	const settings = Object.entries(n8nSettings()).map(([key, value]) => `${key}=${value}`);
+	say(`n8n settings: ${settings.length ? settings.join(' ') : "n8n's defaults"}.`);
 	say(`The shipped invoice inbox against the stand-ins (answering at once; Mindee's job done at the first status check, which the node makes after 1 s). Times from the moment each POST was sent; memory of each n8n process and its children.`);
 	const results: ModeResult[] = [];
 	const notRun: string[] = [];
@@ -567,7 +583,7 @@ async function main(): Promise<void> {
 	}
 
 	say(`\n── Summary ──`);
-	say(`bench:inbox, ${runAt} UTC, ${machine()}`);
+	say(`bench:inbox, ${runAt} UTC, ${machine()}; ${settings.length ? settings.join(' ') : "n8n's defaults"}`);
 	for (const result of results) for (const summary of summaryLines(result)) say(summary);
 	const single = results.find((result) => result.mode === 'single');
 	const queue = results.find((result) => result.mode === 'queue');

@@ -21,7 +21,10 @@ export class QontoTrigger implements INodeType {
 		name: 'qontoTrigger',
 		icon: 'file:qonto.svg',
 		group: ['trigger'],
-		version: 1,
+		// Version 2 behaves exactly as 1: n8n parses a version-2 trigger's request without evaluating an expression (see the
+		// WhatsApp Inbox Trigger).
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: 'Transactions created or updated',
 		description: 'Starts the workflow when a Qonto transaction is created or updated, after checking Qonto\'s signature',
 		defaults: { name: 'Qonto Trigger' },

@@ -21,7 +21,11 @@ export class WhatsAppInboxTrigger implements INodeType {
 		name: 'whatsAppInboxTrigger',
 		icon: 'file:whatsAppInbox.svg',
 		group: ['trigger'],
-		version: 1,
+		// Version 2 behaves exactly as 1. It exists because n8n evaluates an expression while it parses the body of a
+		// version-1 trigger's request (the Webhook node's old "binary data" option): with the n8n setting
+		// N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, a version-2 delivery is answered without any expression isolate.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: 'Messages to your WhatsApp number',
 		description: 'Starts the workflow for each message sent to your WhatsApp Business number, after checking Meta\'s signature',
 		defaults: { name: 'WhatsApp Inbox Trigger' },

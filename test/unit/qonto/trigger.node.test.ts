@@ -373,7 +373,7 @@ describe('Qonto Trigger description', () => {
 	const { description } = trigger;
 
 	it('is a POST webhook trigger answering on receipt, with both Qonto credentials', () => {
-		expect(description).toMatchObject({ name: 'qontoTrigger', displayName: 'Qonto Trigger', group: ['trigger'], inputs: [], version: 1 });
+		expect(description).toMatchObject({ name: 'qontoTrigger', displayName: 'Qonto Trigger', group: ['trigger'], inputs: [], version: [1, 2], defaultVersion: 2 });
 		expect(description.webhooks).toEqual([{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }]);
 		expect(description.credentials?.map((credential) => [credential.name, credential.displayOptions?.show?.authentication])).toEqual([
 			['qontoApi', ['apiKey']],
