@@ -17,7 +17,7 @@ import { makeGridHeic } from './heic-grid';
 const QUALITY = 90;
 const RUNS = 3;
 
-interface Measure {
+export interface Measure {
 	ms: number;
 	maxDelayMs: number;
 	p99DelayMs: number;
@@ -36,33 +36,50 @@ async function measure(convert: () => Promise<Uint8Array>): Promise<Measure> {
 	return { ms, maxDelayMs: delay.max / 1e6, p99DelayMs: delay.percentile(99) / 1e6, jpeg };
 }
 
-async function main(): Promise<void> {
+export interface HeicEventLoopRun {
+	name: string;
+	measure: Measure;
+}
+
+/**
+ * Converts the 12 MP grid HEIC on this thread (RUNS times), then through convertHeifToJpeg's worker pool (RUNS times,
+ * then 4 at once), measuring this thread's event-loop delay during each; checks that both give the same bytes.
+ */
+export async function measureHeicEventLoop(): Promise<{ heicBytes: number; workers: number; runs: HeicEventLoopRun[] }> {
 	const heic = makeGridHeic(4000, 3000);
 	const inThread = () => heicConvert({ buffer: heic, format: 'JPEG', quality: QUALITY / 100 });
 	const inWorker = () => convertHeifToJpeg(heic, QUALITY);
-	console.log(`node ${process.version}; HEIC 4000×3000 (${(heic.length / 1024).toFixed(0)} KB, grid of 21 HEVC tiles) → JPEG quality ${QUALITY}; ${heicWorkers.maxWorkers} worker(s) in the pool.`);
-	console.log('Event-loop delay: perf_hooks.monitorEventLoopDelay, resolution 1 ms, during each conversion. Times in ms.\n');
-	console.log('| run | conversion time | event loop max delay | event loop p99 delay |');
-	console.log('|---|---|---|---|');
-	const row = (name: string, m: Measure) => console.log(`| ${name} | ${m.ms.toFixed(0)} | ${m.maxDelayMs.toFixed(1)} | ${m.p99DelayMs.toFixed(1)} |`);
 	await heicConvert({ buffer: heic, format: 'JPEG', quality: 0.5 }); // load the WASM decoder on this thread first
+	const runs: HeicEventLoopRun[] = [];
 	let reference: Buffer | undefined;
 	for (let run = 1; run <= RUNS; run++) {
 		const m = await measure(inThread);
 		reference ??= m.jpeg;
-		row(`on the calling thread #${run}`, m);
+		runs.push({ name: `on the calling thread #${run}`, measure: m });
 	}
 	for (let run = 1; run <= RUNS; run++) {
 		const m = await measure(inWorker);
 		if (!reference?.equals(m.jpeg)) throw new Error('the worker gave other bytes than heic-convert on this thread');
-		row(`in a worker #${run}${run === 1 ? ' (starts the worker and loads the decoder)' : ''}`, m);
+		runs.push({ name: `in a worker #${run}${run === 1 ? ' (starts the worker and loads the decoder)' : ''}`, measure: m });
 	}
-	const together = await measure(() => Promise.all([inWorker(), inWorker(), inWorker(), inWorker()]).then((all) => all[0]));
-	row('in workers, 4 at once', together);
+	runs.push({ name: 'in workers, 4 at once', measure: await measure(() => Promise.all([inWorker(), inWorker(), inWorker(), inWorker()]).then((all) => all[0])) });
+	const workers = heicWorkers.maxWorkers;
 	await heicWorkers.close();
+	return { heicBytes: heic.length, workers, runs };
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+async function main(): Promise<void> {
+	const { heicBytes, workers, runs } = await measureHeicEventLoop();
+	console.log(`node ${process.version}; HEIC 4000×3000 (${(heicBytes / 1024).toFixed(0)} KB, grid of 21 HEVC tiles) → JPEG quality ${QUALITY}; ${workers} worker(s) in the pool.`);
+	console.log('Event-loop delay: perf_hooks.monitorEventLoopDelay, resolution 1 ms, during each conversion. Times in ms.\n');
+	console.log('| run | conversion time | event loop max delay | event loop p99 delay |');
+	console.log('|---|---|---|---|');
+	for (const { name, measure: m } of runs) console.log(`| ${name} | ${m.ms.toFixed(0)} | ${m.maxDelayMs.toFixed(1)} | ${m.p99DelayMs.toFixed(1)} |`);
+}
+
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(error);
+		process.exit(1);
+	});
+}

@@ -58,7 +58,9 @@ parentPort.on('message', async ({ input, quality }) => {
 		reply = { error: diagnostics.length > 0 ? message + ' (' + diagnostics.join('; ') + ')' : message };
 	}
 	reply.wasmBytes = libheif && libheif.HEAPU8 ? libheif.HEAPU8.byteLength : 0;
-	parentPort.postMessage(reply);
+	// The JPEG's memory is moved, not copied, when it is the whole of its buffer (a large Buffer always is).
+	const jpeg = reply.jpeg;
+	parentPort.postMessage(reply, jpeg && jpeg.byteOffset === 0 && jpeg.byteLength === jpeg.buffer.byteLength ? [jpeg.buffer] : []);
 });
 `;
 
