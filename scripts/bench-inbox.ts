@@ -3,7 +3,9 @@
  * job is done at its first status check): 20 documents one after another (each waits for the previous one's ✅/❌),
  * then 3 rounds of 50 distinct documents posted at once. Before each of our bursts, the same burst goes to n8n's own
  * Webhook node in the same n8n (the floor: what any webhook costs this n8n, see shared/docs/n8n-webhook-cost.md).
- * Prints, per phase: the webhook answer time (POST → HTTP 200), how long after the POST the 🔎 and the ✅/❌ came,
+ * First, how long a 12-megapixel HEIC → JPEG conversion blocks an event loop, on it and in the package's worker pool
+ * (bench-heic.ts); in single-process mode, n8n's own responsiveness while the inbox converts such a photo (its
+ * longest /healthz answer). Prints, per phase: the webhook answer time (POST → HTTP 200), how long after the POST the 🔎 and the ✅/❌ came,
  * lost and duplicated documents, the ❌ and why, the burst's throughput, the peak memory of every n8n process and of
  * its children (e.g. the task runner), and the load average; then a summary to paste. Not a test.
  *
@@ -28,6 +30,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { runtimePaths, type ExecutionStatus, type N8nInstance, type WorkflowJson } from '../test/harness';
 import { SENDER, startInvoiceInbox, waitFor, type InboxOptions, type InvoiceInbox } from '../test/support/invoiceInbox';
+import { measureHeicEventLoop } from './bench-heic';
+import { makeGridHeic } from './heic-grid';
 import { median, percentile } from './stats';
 
 type Mode = 'single' | 'queue';
@@ -42,6 +46,8 @@ const FLOOR_WARM_UP_REQUESTS = 5;
 const FINAL_REACTION_TIMEOUT_MS = 180_000;
 const EXECUTIONS_TIMEOUT_MS = 120_000;
 const MEMORY_SAMPLE_EVERY_MS = 500;
+const HEALTH_POLL_MS = 10;
+const HEIC_BASELINE_MS = 2_000;
 const FINAL_REACTIONS: ReadonlySet<string> = new Set(['✅', '❌']);
 const UNFINISHED: ReadonlySet<ExecutionStatus> = new Set(['new', 'running']);
 
@@ -364,6 +370,8 @@ interface ModeResult {
 	title: string;
 	n8nVersion: string;
 	startSeconds: number;
+	/** Single process: n8n's /healthz while it converted a 12 MP HEIC document. */
+	heicDocument?: HeicDocument;
 	floorOneAtATime: number[];
 	sequential: DocumentsPhase;
 	rounds: RoundResult[];
@@ -476,8 +484,64 @@ function summaryLines(result: ModeResult): string[] {
 		`  ${BURST_SIZE} at once (${BURST_ROUNDS} rounds): answer p50 ${round(p(answers(burst), 0.5))} / p95 ${round(p(answers(burst), 0.95))} ms (n8n's Webhook node: ${round(p(floorAnswers, 0.5))} / ${round(p(floorAnswers, 0.95))} ms; median ratio p50 ×${median(result.rounds.map((r) => r.ratioP50)).toFixed(2)}, p95 ×${median(result.rounds.map((r) => r.ratioP95)).toFixed(2)})`,
 		`  ${BURST_SIZE} at once: 🔎 p50 ${round(p(processingTimes(burst), 0.5))} / p95 ${round(p(processingTimes(burst), 0.95))} ms; ✅ p50 ${round(p(finalTimes(burst), 0.5))} / p95 ${round(p(finalTimes(burst), 0.95))} / max ${round(p(finalTimes(burst), 1))} ms; ${throughput === undefined ? 'no' : throughput.toFixed(2)} documents/s (median of rounds)`,
 		`  lost ${trouble.lost} · duplicated ${trouble.duplicated} · refused ${trouble.refused} · ❌ ${trouble.failed} of ${SEQUENTIAL_DOCUMENTS + BURST_ROUNDS * BURST_SIZE}`,
+		...(result.heicDocument
+			? [`  a 12 MP HEIC photo: ${result.heicDocument.finalReaction ?? 'no answer'} after ${round(result.heicDocument.finalMs)} ms; n8n's /healthz meanwhile max ${round(p(result.heicDocument.during, 1))} ms`]
+			: []),
 		`  peak RSS: ${peakMemory(result).map(([label, kb]) => `${label} ${megabytes(kb)} MB`).join(' · ')}`,
 	];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// a 12-megapixel HEIC
+
+interface HeicDocument {
+	finalReaction: string | undefined;
+	finalMs: number;
+	/** n8n's /healthz answer times (ms) while the document was processed, and for as long just before. */
+	during: number[];
+	before: number[];
+}
+
+/** Polls n8n's /healthz one request after another until `until` resolves; the answer times in ms. */
+async function healthAnswers(n8n: N8nInstance, until: Promise<unknown>): Promise<number[]> {
+	let done = false;
+	void until.finally(() => (done = true));
+	const times: number[] = [];
+	while (!done) {
+		const started = performance.now();
+		await fetch(`${n8n.baseUrl}/healthz`).then((response) => response.text());
+		times.push(performance.now() - started);
+		await sleep(HEALTH_POLL_MS);
+	}
+	return times;
+}
+
+/** A 4000×3000 HEIC photo (a grid of tiles, as phones store them) sent to the inbox, with n8n's /healthz polled. */
+async function heicPhoto(inbox: InvoiceInbox): Promise<HeicDocument> {
+	const photo = makeGridHeic(4000, 3000);
+	const before = await healthAnswers(inbox.n8n, sleep(HEIC_BASELINE_MS));
+	const started = Date.now();
+	const document = (async () => {
+		const messageId = await inbox.sendDocument(photo, 'IMG_0001.HEIC', 'image/heic');
+		return await inbox.waitForFinalReaction(messageId, FINAL_REACTION_TIMEOUT_MS);
+	})();
+	const during = await healthAnswers(inbox.n8n, document);
+	return { finalReaction: await document, finalMs: Date.now() - started, during, before };
+}
+
+function printHeicDocument(heic: HeicDocument): void {
+	say(`\n  a 12-megapixel HEIC photo (4000×3000), converted to JPEG in n8n's process`);
+	line('✅/❌ after the POST', `${heic.finalReaction ?? 'none'} after ${round(heic.finalMs)} ms`);
+	line("n8n's /healthz meanwhile", `max ${round(p(heic.during, 1))} · p95 ${round(p(heic.during, 0.95))} ms (${heic.during.length} requests; before: max ${round(p(heic.before, 1))} ms)`);
+}
+
+function printHeicEventLoop(measured: Awaited<ReturnType<typeof measureHeicEventLoop>>): string {
+	const worst = (which: (name: string) => boolean) => Math.max(...measured.runs.filter((run) => which(run.name)).map((run) => run.measure.maxDelayMs));
+	const onThread = worst((name) => name.startsWith('on the calling thread'));
+	const inWorkers = worst((name) => !name.startsWith('on the calling thread'));
+	say(`\n12 MP HEIC → JPEG (bench-heic.ts), event-loop delay (perf_hooks.monitorEventLoopDelay) during each conversion:`);
+	for (const run of measured.runs) line(run.name, `${round(run.measure.ms)} ms, event loop max delay ${run.measure.maxDelayMs.toFixed(1)} ms`);
+	return `12 MP HEIC → JPEG: event-loop max delay ${round(onThread)} ms on the calling thread, ${inWorkers.toFixed(1)} ms with the worker pool (${measured.workers} worker(s))`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -506,6 +570,10 @@ async function runMode(mode: Mode): Promise<ModeResult> {
 		const sequential = await oneAfterAnother(inbox, SEQUENTIAL_DOCUMENTS);
 		printDocuments(sequential);
 
+		// In one process the conversion happens in n8n's own process: does n8n stay responsive meanwhile?
+		const heicDocument = mode === 'single' ? await heicPhoto(inbox) : undefined;
+		if (heicDocument) printHeicDocument(heicDocument);
+
 		// Warm-up of the floor, one request at a time: also what a single request costs on n8n's own node.
 		const floorOneAtATime: number[] = [];
 		for (const delivery of prepareFloorDeliveries(inbox, FLOOR_WARM_UP_REQUESTS)) floorOneAtATime.push((await post(floorUrl, delivery)).answerMs);
@@ -527,7 +595,7 @@ async function runMode(mode: Mode): Promise<ModeResult> {
 			rounds.push(result);
 			printRound(result, index);
 		}
-		return { mode, title, n8nVersion: inbox.n8n.version, startSeconds, floorOneAtATime, sequential, rounds };
+		return { mode, title, n8nVersion: inbox.n8n.version, startSeconds, heicDocument, floorOneAtATime, sequential, rounds };
 	} finally {
 		await inbox.stop({ keep: false });
 	}
@@ -569,6 +637,7 @@ async function main(): Promise<void> {
 	const settings = Object.entries(n8nSettings()).map(([key, value]) => `${key}=${value}`);
 	say(`n8n settings: ${settings.length ? settings.join(' ') : "n8n's defaults"}.`);
 	say(`The shipped invoice inbox against the stand-ins (answering at once; Mindee's job done at the first status check, which the node makes after 1 s). Times from the moment each POST was sent; memory of each n8n process and its children.`);
+	const heicSummary = printHeicEventLoop(await measureHeicEventLoop());
 	const results: ModeResult[] = [];
 	const notRun: string[] = [];
 	for (const mode of wanted) {
@@ -584,6 +653,7 @@ async function main(): Promise<void> {
 
 	say(`\n── Summary ──`);
 	say(`bench:inbox, ${runAt} UTC, ${machine()}; ${settings.length ? settings.join(' ') : "n8n's defaults"}`);
+	say(heicSummary);
 	for (const result of results) for (const summary of summaryLines(result)) say(summary);
 	const single = results.find((result) => result.mode === 'single');
 	const queue = results.find((result) => result.mode === 'queue');
