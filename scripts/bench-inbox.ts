@@ -634,8 +634,8 @@ async function main(): Promise<void> {
 	const wanted = modes();
 	const runAt = new Date().toISOString().slice(0, 16).replace('T', ' ');
 	say(`bench:inbox · ${runAt} UTC · ${machine()}`);
-	const settings = Object.entries(n8nSettings()).map(([key, value]) => `${key}=${value}`);
-	say(`n8n settings: ${settings.length ? settings.join(' ') : "n8n's defaults"}.`);
+	const settings = Object.entries(n8nSettings()).map(([key, value]) => `${key}=${value}`).join(' ') || "n8n's defaults";
+	say(`n8n settings: ${settings}.`);
 	say(`The shipped invoice inbox against the stand-ins (answering at once; Mindee's job done at the first status check, which the node makes after 1 s). Times from the moment each POST was sent; memory of each n8n process and its children.`);
 	const heicSummary = printHeicEventLoop(await measureHeicEventLoop());
 	const results: ModeResult[] = [];
@@ -652,7 +652,7 @@ async function main(): Promise<void> {
 	}
 
 	say(`\n── Summary ──`);
-	say(`bench:inbox, ${runAt} UTC, ${machine()}; ${settings.length ? settings.join(' ') : "n8n's defaults"}`);
+	say(`bench:inbox, ${runAt} UTC, ${machine()}; ${settings}`);
 	say(heicSummary);
 	for (const result of results) for (const summary of summaryLines(result)) say(summary);
 	const single = results.find((result) => result.mode === 'single');

@@ -94,11 +94,6 @@ export class SingleFlightCache<T> {
 		return { value: second.value, result: check(second.value) };
 	}
 
-	/** Drops every value (reads in flight still complete and store theirs). */
-	clear(): void {
-		this.entries.clear();
-	}
-
 	private isFresh(entry: CachedValue<T>): boolean {
 		const age = this.now() - entry.loadedAt;
 		return age >= 0 && age < this.ttlMs;
@@ -137,7 +132,7 @@ export class SingleFlightCache<T> {
 }
 
 /** One minute: long enough to absorb a burst, short enough for changes other than a secret (phone number ID…). */
-export const WEBHOOK_CREDENTIAL_TTL_MS = 60_000;
+const WEBHOOK_CREDENTIAL_TTL_MS = 60_000;
 const WEBHOOK_CREDENTIAL_MAX_ENTRIES = 64;
 
 /** The process-wide cache of the webhook triggers of this package. Values are shared: treat them as read-only. */
@@ -150,7 +145,7 @@ const webhookCredentialCache = new SingleFlightCache<ICredentialDataDecryptedObj
  * The cache key of the credential of `type` this node uses, or undefined when the node names no credential id (then
  * nothing is cached).
  */
-export function webhookCredentialKey(context: IWebhookFunctions, type: string): string | undefined {
+function webhookCredentialKey(context: IWebhookFunctions, type: string): string | undefined {
 	const id: unknown = context.getNode()?.credentials?.[type]?.id;
 	if (typeof id !== 'string' || id === '') return undefined;
 	const workflowId: unknown = context.getWorkflow()?.id;

@@ -307,6 +307,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	const queue = options.queue && { workers: options.queue.workers ?? 2, concurrency: options.queue.concurrency ?? 5, webhookProcess: options.queue.webhookProcess ?? false };
 	if (queue && options.database === 'sqlite') throw new Error('[n8n harness] queue mode needs PostgreSQL (n8n refuses SQLite there)');
 	const database = queue ? 'postgres' : (options.database ?? 'sqlite');
+	const workerNames = Array.from({ length: queue?.workers ?? 0 }, (_, i) => `worker${i + 1}`);
 	const webhookPort = queue?.webhookProcess ? await freePort() : undefined;
 	const webhookBaseUrl = webhookPort ? `http://127.0.0.1:${webhookPort}` : baseUrl;
 	const postgres =
@@ -352,7 +353,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	const terminate = async (crash = false) => {
 		const p = proc;
 		proc = undefined;
-		await endProcess(p, crash);
+		await endProcess(p, crash ? 'SIGKILL' : 'SIGTERM');
 	};
 	/** Every process of the instance: workers and the webhook process first (they finish their jobs), then main. */
 	const terminateAll = async () => {
@@ -480,7 +481,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 
 		// --- queue mode: the workers (and the webhook process) join once main has migrated the DB and activated all ---
 		if (queue && queueProcesses.size === 0) {
-			const names = [...Array.from({ length: queue.workers }, (_, i) => `worker${i + 1}`), ...(queue.webhookProcess ? ['webhook'] : [])];
+			const names = [...workerNames, ...(queue.webhookProcess ? ['webhook'] : [])];
 			await Promise.all(names.map((name) => startQueueProcess(name)));
 		}
 
@@ -715,7 +716,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			const p = queueProcesses.get(name);
 			if (!p) throw new Error(`[n8n harness] no running queue-mode process "${name}" (running: ${[...queueProcesses.keys()].join(', ') || 'none'})`);
 			queueProcesses.delete(name);
-			await endProcess(p, signal === 'SIGKILL', signal);
+			await endProcess(p, signal);
 		},
 		startProcess: async (name: string) => {
 			const running = queueProcesses.get(name);
@@ -724,12 +725,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		},
 		queryDatabase: <T>(sql: string) => queryN8nDatabase<T>(rt, dbTarget, sql),
 		executionsByWorker: () =>
-			Object.fromEntries(
-				Array.from({ length: queue?.workers ?? 0 }, (_, i) => `worker${i + 1}`).map((name) => [
-					name,
-					[...stripAnsi(logs(name)).matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]),
-				]),
-			),
+			Object.fromEntries(workerNames.map((name) => [name, [...stripAnsi(logs(name)).matchAll(/Worker started execution (\d+)/g)].map((m) => m[1])])),
 		restart,
 		stop,
 	};
@@ -836,12 +832,12 @@ function spawnN8n(rt: RuntimePaths, args: string[], opts: { cwd: string; env: No
 
 /**
  * `signal` (SIGTERM: graceful shutdown) and up to 20 s for the process to end, then SIGKILL of its process group: the
- * task runner and anything else left. `crash` skips the graceful part: the process dies mid-work, as when the machine
- * or the container is killed.
+ * task runner and anything else left. SIGKILL at once is a crash: the process dies mid-work, as when the machine or the
+ * container is killed.
  */
-async function endProcess(p: RunningProcess | undefined, crash = false, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+async function endProcess(p: RunningProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 	if (!p) return;
-	if (p.child.pid && !p.exited && !crash) {
+	if (p.child.pid && !p.exited && signal !== 'SIGKILL') {
 		killGroup(p.child.pid, signal);
 		const deadline = Date.now() + 20_000;
 		while (!p.exited && isAlive(p.child.pid) && Date.now() < deadline) await sleep(100);
